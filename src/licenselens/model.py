@@ -1,0 +1,131 @@
+"""The types that pass between stages, and the JSON contract.
+
+Every span (``start``, ``end``) is a character offset into the *original*
+text as read (after decoding), ``end`` exclusive; ``line`` is 1-based.
+Fields marked ``exclude=True`` travel between stages but are not part of the
+JSON contract.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from licenselens.taxonomy import Freedom, Principle, TermKind
+
+SCHEMA_VERSION = "1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Model):
+    path: str | None = Field(description="File path as given, or '-' for standard input.")
+    sha256: str = Field(description="SHA-256 of the raw bytes read.")
+
+
+class Identified(_Model):
+    key: str = Field(description="ScanCode license key (or our own corpus key).")
+    spdx: str | None = Field(description="SPDX id, or LicenseRef-scancode-<key> when SPDX has none.")
+    name: str
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class Clause(_Model):
+    """One clause of the text. Clauses partition the text: in document order,
+    without overlap, covering every character once. A parent clause's span is
+    its own heading and lead-in, up to its first child."""
+
+    id: str = Field(description="Stable readable id such as '1.b.iv' or 'attachment-a.3'.")
+    heading: str | None = None
+    start: int
+    end: int
+    line: int
+    text: str = Field(description="The original text of the clause span.")
+    parent: str | None = Field(default=None, exclude=True)
+    level: int = Field(default=0, exclude=True)
+
+
+class Term(_Model):
+    kind: TermKind
+    clause: str
+    start: int
+    end: int
+    confidence: float = Field(ge=0.0, le=1.0)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Status(StrEnum):
+    GRANTED = "granted"
+    CONDITIONAL = "conditional"
+    RESTRICTED = "restricted"
+    ABSENT = "absent"
+    UNCLEAR = "unclear"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Verdict(StrEnum):
+    OPEN = "open"
+    RESTRICTED = "restricted"
+    CLOSED = "closed"
+
+
+class FreedomVerdict(_Model):
+    status: Status
+    findings: list[str] = Field(default_factory=list, description="Ids of the findings that decide it.")
+
+
+class Finding(_Model):
+    id: str = Field(description="Rule code, e.g. 'USE-001'.")
+    rule: str = Field(description="Rule name, e.g. 'field-of-use'.")
+    freedom: Freedom
+    principle: Principle
+    severity: Severity
+    message: str
+    clause: str
+    start: int
+    end: int
+    line: int
+    evidence: str = Field(description="The quoted text that triggered the finding.")
+
+
+class Analysis(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    source: Source
+    identified: Identified | None = None
+    clauses: list[Clause]
+    terms: list[Term]
+    freedoms: dict[Freedom, FreedomVerdict]
+    findings: list[Finding]
+    verdict: Verdict
+    openwashing: bool
+
+
+# --- compat -----------------------------------------------------------------
+
+
+class CompatVerdict(StrEnum):
+    COMPATIBLE = "compatible"
+    INCOMPATIBLE = "incompatible"
+    CONDITIONAL = "conditional"
+    UNKNOWN = "unknown"
+
+
+class InboundVerdict(_Model):
+    license: str
+    verdict: CompatVerdict
+    reasons: list[str] = Field(default_factory=list)
+
+
+class CompatResult(_Model):
+    outbound: str
+    verdict: CompatVerdict
+    inbound: list[InboundVerdict]
