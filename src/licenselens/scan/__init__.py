@@ -1,0 +1,129 @@
+"""Batch scans: dependency trees, lock files, SBOMs and model repositories, against a policy.
+
+Sources (one module each, one interface in ``interface.py``) find packages and
+their license texts; the engine analyses each distinct text once (cached);
+the policy decides what fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from licenselens.model import ScanResult
+from licenselens.policy import Policy, evaluate
+from licenselens.scan.directory import LicenseFiles
+from licenselens.scan.engine import Analyser, analyse_all, build_package, collect, read_texts, stats
+from licenselens.scan.interface import LicenseSource, Package
+from licenselens.scan.model_repo import ModelRepository
+from licenselens.scan.node import NodeModules, PackageLock
+from licenselens.scan.python_env import PythonEnvironment
+from licenselens.scan.requirements import RequirementFile
+from licenselens.scan.sbom import Sbom
+
+#: Every source, registered by name (one line each).
+SOURCES: dict[str, type[LicenseSource]] = {
+    "python-env": PythonEnvironment,
+    "requirements": RequirementFile,
+    "node": NodeModules,
+    "node-lock": PackageLock,
+    "sbom": Sbom,
+    "model-repo": ModelRepository,
+    "directory": LicenseFiles,
+}
+
+__all__ = ["SOURCES", "scan", "scan_sources"]
+
+
+def scan(
+    path: str | Path | None = None,
+    *,
+    python: str | None = None,
+    policy: Policy | None = None,
+    cache_path: str | Path | None = None,
+    use_cache: bool = True,
+    jobs: int = 1,
+    progress: bool = False,
+    analyser: Analyser | None = None,
+    today: dt.date | None = None,
+) -> ScanResult:
+    """Scan a folder or file (or the ``python`` environment) and judge it against ``policy``.
+
+    Raises ``InputError`` for a missing path, a malformed lock file or SBOM, or
+    an unusable cache; hostile content inside the tree becomes skip notes.
+    """
+    from licenselens.scan.discover import sources_for
+
+    root = Path(path) if path is not None else None
+    sources = sources_for(root, python=python)
+    return scan_sources(sources, root=root if root is None or root.is_dir() else root.parent, policy=policy,
+                        cache_path=cache_path, use_cache=use_cache, jobs=jobs, progress=progress,
+                        analyser=analyser, today=today, label=str(path) if path is not None else str(python))
+
+
+def scan_sources(
+    sources: list[LicenseSource],
+    *,
+    root: Path | None,
+    policy: Policy | None = None,
+    cache_path: str | Path | None = None,
+    use_cache: bool = True,
+    jobs: int = 1,
+    progress: bool = False,
+    analyser: Analyser | None = None,
+    today: dt.date | None = None,
+    label: str = ".",
+) -> ScanResult:
+    """Run given sources: collect, read and dedupe texts, analyse (cached), apply the policy."""
+    from licenselens.cache import open_cache
+
+    collected = collect(sources)
+    packages = _unique(collected.packages)
+    per_package, texts, skipped = read_texts(packages, root)
+    cache = open_cache(cache_path, enabled=use_cache) if texts else None
+    try:
+        analyses, analysed = analyse_all(texts, cache=cache, jobs=jobs, analyser=analyser, progress=progress)
+    finally:
+        if cache is not None:
+            cache.close()
+    scanned = [build_package(p, t, analyses) for p, t in zip(packages, per_package)]
+    broken = {p.name: "; ".join(n for n in p.notes if "front matter" in n) or "broken metadata"
+              for p in packages if p.broken_metadata}
+    violations, expired = evaluate(policy or Policy(), scanned, today=today, broken=broken)
+    return ScanResult(
+        root=label,
+        packages=scanned,
+        violations=violations,
+        expired_exceptions=expired,
+        skipped=_dedupe_notes(collected.skipped + skipped, root),
+        stats=stats(scanned, len(texts), analysed),
+        passed=not any(not v.excepted for v in violations),
+    )
+
+
+def _unique(packages: list[Package]) -> list[Package]:
+    # The same package read by two sources (requirements.txt and uv.lock) is reported once.
+    seen: set[tuple[str, str | None, bool]] = set()
+    out: list[Package] = []
+    for package in packages:
+        key = (re.sub(r"[-_.]+", "-", package.name).lower(), package.version, package.resolved)
+        if key in seen and package.source != "model-repo":
+            continue
+        seen.add(key)
+        out.append(package)
+    return out
+
+
+def _dedupe_notes(notes, root):
+    from licenselens.model import SkipNote
+    from licenselens.scan.engine import display_path
+
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for note in notes:
+        shown = display_path(note.path, root)
+        if (shown, note.reason) not in seen:
+            seen.add((shown, note.reason))
+            out.append(SkipNote(path=shown, reason=note.reason))
+    return out
