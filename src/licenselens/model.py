@@ -129,3 +129,91 @@ class CompatResult(_Model):
     outbound: str
     verdict: CompatVerdict
     inbound: list[InboundVerdict]
+
+
+# --- scan -------------------------------------------------------------------
+# Types of `licenselens scan` and `licenselens check`: packages found in a tree,
+# the license texts they ship (each analysed once per distinct text), and the
+# policy outcome.
+
+
+class Agreement(StrEnum):
+    AGREE = "agree"
+    DISAGREE = "disagree"
+    UNKNOWN = "unknown"
+
+
+class SkipNote(_Model):
+    """Something in the tree that could not be read; the scan goes on without it."""
+
+    path: str
+    reason: str
+
+
+class LicenseText(_Model):
+    """One license file (or embedded text) of a package and what its clauses say."""
+
+    path: str = Field(description="File path, relative to the scan root when inside it.")
+    sha256: str = Field(description="SHA-256 of the decoded text: the analysis cache key.")
+    kind: Literal["license", "notice", "use-policy", "embedded"] = "license"
+    identified: Identified | None = None
+    verdict: Verdict | None = Field(default=None, description="None when the text could not be analysed.")
+    freedoms: dict[Freedom, FreedomVerdict] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+    error: str | None = None
+
+
+class ScannedPackage(_Model):
+    name: str
+    version: str | None = None
+    source: str = Field(description="Source kind: python-env, requirements, node, sbom, model-repo, directory.")
+    location: str | None = Field(default=None, description="Where the package's metadata was read.")
+    resolved: bool = Field(default=True, description="False when a requirement matched nothing installed.")
+    declared: str | None = Field(default=None, description="The declared license as written.")
+    declared_spdx: str | None = Field(default=None, description="The declared license as an SPDX expression.")
+    detected: list[str] = Field(default_factory=list, description="Licenses identified from the texts.")
+    agreement: Agreement = Agreement.UNKNOWN
+    verdict: Verdict | None = Field(default=None, description="Least open verdict of the package's texts.")
+    texts: list[LicenseText] = Field(default_factory=list)
+    base_model: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Violation(_Model):
+    """A policy rule that a package breaks."""
+
+    package: str
+    rule: Literal[
+        "denied-license", "not-allowed", "freedom-finding", "license-mismatch", "broken-metadata", "unresolved"
+    ]
+    severity: Severity
+    message: str
+    path: str | None = None
+    line: int | None = None
+    finding: str | None = Field(default=None, description="Finding id when the rule is freedom-finding.")
+    excepted: bool = Field(default=False, description="True when a policy exception covers it.")
+    exception_reason: str | None = None
+
+
+class ExpiredException(_Model):
+    package: str
+    reason: str
+    expires: str
+
+
+class ScanStats(_Model):
+    packages: int
+    texts: int = Field(description="License texts read.")
+    unique_texts: int = Field(description="Distinct texts (by hash): the analyses needed.")
+    analysed: int = Field(description="Analyses computed in this run (the rest came from the cache).")
+
+
+class ScanResult(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    root: str
+    packages: list[ScannedPackage]
+    violations: list[Violation] = Field(default_factory=list)
+    expired_exceptions: list[ExpiredException] = Field(default_factory=list)
+    skipped: list[SkipNote] = Field(default_factory=list)
+    stats: ScanStats
+    passed: bool
