@@ -105,6 +105,8 @@ _LAW = re.compile(
     re.IGNORECASE,
 )
 
+_NAMED_LAW = re.compile(r"\b(?:[\w-]+\s+){0,3}(?:laws?|regulations?|statutes?|acts?)\b", re.IGNORECASE)
+
 _SCAFFOLD = set(
     """
     a an the any all this that these those such its it them you your licensee user users
@@ -114,6 +116,7 @@ _SCAFFOLD = set(
     software model models work works materials material program licensed covered product products
     services service derivative derivatives output outputs including without limitation e g i
     allow permit others anyone third party parties engage activity activities conduct do
+    rights right person persons including
     """.split()
 )
 
@@ -123,6 +126,8 @@ def restates_law(unit: str) -> bool:
     if not _LAW.search(unit):
         return False
     rest = _LAW.sub(" ", unit)
+    # Laws named after the breach ("including export control laws") are still the law.
+    rest = _NAMED_LAW.sub(" ", rest)
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", rest)]
     substantive = [w for w in words if w not in _SCAFFOLD and len(w) > 2]
-    return len(substantive) <= 2
+    return not substantive

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -35,15 +36,18 @@ def _console(color: bool, width: int | None) -> tuple[Console, io.StringIO]:
     return console, buffer
 
 
-def _finding_lines(f: Finding) -> Text:
-    line = Text("  ")
-    line.append(f"{f.severity.value:<7}", style=SEVERITY_STYLE[f.severity])
-    line.append(f" {f.id} ", style="bold")
-    line.append(f"{f.rule}", style="dim")
-    line.append(f"  clause {f.clause}, line {f.line}\n")
-    line.append(f"          {f.message}\n")
-    line.append(f"          \u201c{f.evidence}\u201d", style="italic")
-    return line
+def _finding_lines(f: Finding) -> Group:
+    head = Text("  ")
+    head.append(f"{f.severity.value:<7}", style=SEVERITY_STYLE[f.severity])
+    head.append(f" {f.id} ", style="bold")
+    head.append(f"{f.rule}", style="dim")
+    head.append(f"  clause {f.clause}, line {f.line}")
+    # Indented blocks keep their indentation when a long line wraps.
+    return Group(
+        head,
+        Padding(Text(f.message), (0, 0, 0, 10)),
+        Padding(Text(f"\u201c{f.evidence}\u201d", style="italic"), (0, 0, 0, 10)),
+    )
 
 
 class TextFormat(AnalysisFormat):
@@ -99,5 +103,5 @@ class TextFormat(AnalysisFormat):
             for t in conditions:
                 console.print(f"  {t.kind.value:<22} clause {t.clause}, line {lines.get(t.clause, '?')}")
         console.print()
-        console.print(summary_line(analysis))
+        console.print(summary_line(analysis), soft_wrap=True)
         return buffer.getvalue()

@@ -78,8 +78,8 @@ class Openwashing(Rule):
             lost = ", ".join(f"{f.value} {s.value}" for f, s in statuses.items() if s not in (Status.GRANTED, Status.CONDITIONAL))
             sentence = _sentence(ctx.text, start, end, clause)
             message = (
-                f"Use for any purpose is not what the text promises: it calls itself \"{word}\" "
-                f"but the verdict is {verdict.value} ({lost})."
+                f"The text calls itself \"{word}\" but the freedoms are not all kept: "
+                f"the verdict is {verdict.value} ({lost})."
             )
             finding = self.finding_at(ctx, clause.id, sentence[0], sentence[1], message)
             return [Hit(finding, decides=False)]
