@@ -131,6 +131,58 @@ class CompatResult(_Model):
     inbound: list[InboundVerdict]
 
 
+# --- identify -----------------------------------------------------------------
+# Types of `licenselens identify`: which known licenses a text is, where each
+# sits in the text, and how a near match differs from its reference.
+
+
+class Difference(_Model):
+    """A stretch where the text departs from the reference license it is nearest to."""
+
+    kind: Literal["added", "removed", "changed"]
+    clause: str | None = Field(description="Id of the clause of the text where the difference is, when segmented.")
+    start: int = Field(description="Span in the text; for 'removed', start == end is where the reference text is missing.")
+    end: int
+    line: int
+    text: str = Field(description="The text's words there (empty for 'removed').")
+    reference: str = Field(description="The reference's words there (empty for 'added').")
+
+
+class LicenseMatch(_Model):
+    """One known license found in one region of the text."""
+
+    key: str = Field(description="ScanCode license key (or our own corpus key).")
+    spdx: str | None = Field(description="SPDX id, or LicenseRef-scancode-<key> when SPDX has none.")
+    name: str
+    reference: str = Field(description="Id of the reference text matched (a license text or a standard notice).")
+    is_notice: bool = Field(description="True when the reference is a short notice pointing at the license, not its text.")
+    score: float = Field(ge=0.0, le=1.0, description="Token-level similarity of the region and the reference.")
+    coverage: float = Field(ge=0.0, le=1.0, description="Share of the reference found in the region.")
+    start: int
+    end: int
+    line: int
+    end_line: int
+    differences: list[Difference] = Field(default_factory=list)
+
+
+class Candidate(_Model):
+    """A known license near the text, with its score; the runners-up explain how close the call was."""
+
+    key: str
+    spdx: str | None
+    name: str
+    reference: str
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class Identification(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    source: Source | None = None
+    reference_set: str = Field(description="'curated' or 'scancode' (with its data version).")
+    matches: list[LicenseMatch] = Field(description="Known licenses found, one per region, in document order.")
+    candidates: list[Candidate] = Field(description="Nearest references for the main region, best first.")
+
+
 # --- scan -------------------------------------------------------------------
 # Types of `licenselens scan` and `licenselens check`: packages found in a tree,
 # the license texts they ship (each analysed once per distinct text), and the

@@ -1,0 +1,328 @@
+"""Finding known licenses in a text: candidates, regions, tie-breaks and differences.
+
+1. Candidates: references sharing the most word-trigram shingles with the text,
+   by containment (how much of the reference is in the text) and resemblance.
+2. Regions: for each candidate, the densest run of the text's shingles found in
+   that reference; its score is the Dice coefficient of the region's shingles
+   and the reference's. The best region is kept, its words are consumed, and
+   the search goes on in what is left, so a text holding two licenses reports
+   both.
+3. Tie-break: references within a hair of the best (Llama 3.1 vs 3.2, MIT vs
+   MIT-0) are compared word by word with an exact alignment; the most similar wins.
+4. Differences: the alignment with the winning reference lists the stretches
+   added, removed or changed, each placed in the clause of the text where it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from licenselens.identify.fingerprint import SHINGLE, Tokens, shingles, tokenize
+from licenselens.identify.references import Reference, ReferenceIndex
+
+# A region must resemble its reference at least this much to be reported.
+MIN_REGION_SCORE = 0.5
+# Runners-up closer than this to the best are settled by an exact word alignment.
+TIE_MARGIN = 0.04
+# Candidates examined per region: by containment and by resemblance.
+TOP_CONTAINMENT = 16
+TOP_RESEMBLANCE = 6
+# Unmatched shingles tolerated inside one region before it is split.
+MIN_GAP = 12
+MAX_DIFFERENCES = 200
+
+
+@dataclass
+class Region:
+    """Where one reference was found: shingle positions ``first..last`` of the text."""
+
+    ref: int
+    first: int
+    last: int
+    hits: int
+    score: float
+    exact_score: float | None = None
+
+    @property
+    def final_score(self) -> float:
+        return self.score if self.exact_score is None else self.exact_score
+
+    def token_span(self) -> tuple[int, int]:
+        """Word positions covered, ``[start, end)``."""
+        return self.first, self.last + SHINGLE
+
+
+@dataclass
+class TextMatch:
+    """The outcome of matching one text: the regions found and the candidates of the main one."""
+
+    tokens: Tokens
+    regions: list[Region]
+    candidates: list[Region] = field(default_factory=list)
+
+
+def _hits_per_reference(index: ReferenceIndex, unique: np.ndarray) -> np.ndarray:
+    left = np.searchsorted(index.postings_hash, unique, side="left")
+    right = np.searchsorted(index.postings_hash, unique, side="right")
+    counts = right - left
+    present = counts > 0
+    left, counts = left[present], counts[present]
+    if not len(left):
+        return np.zeros(len(index.references), dtype=np.int64)
+    # Expand each [left, left+count) range into positions of the postings.
+    starts = np.repeat(left - np.cumsum(np.concatenate(([0], counts[:-1]))), counts)
+    positions = starts + np.arange(counts.sum())
+    return np.bincount(index.postings_ref[positions], minlength=len(index.references))
+
+
+def _candidates(index: ReferenceIndex, hits: np.ndarray, n_unique: int) -> list[int]:
+    sizes = np.maximum(index.sizes, 1)
+    containment = hits / sizes
+    resemblance = 2 * hits / (sizes + n_unique)
+    viable = hits >= np.minimum(3, sizes)
+    containment = np.where(viable, containment, -1.0)
+    resemblance = np.where(viable, resemblance, -1.0)
+    chosen: list[int] = []
+    for order in (np.argsort(-containment, kind="stable")[:TOP_CONTAINMENT],
+                  np.argsort(-resemblance, kind="stable")[:TOP_RESEMBLANCE]):
+        for i in order:
+            if containment[i] > 0.1 and int(i) not in chosen:
+                chosen.append(int(i))
+    return chosen
+
+
+def _member(sorted_unique: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` in ``sorted_unique`` (binary search; no sort of the query needed)."""
+    if not len(sorted_unique):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_unique, values)
+    at[at == len(sorted_unique)] = 0
+    return sorted_unique[at] == values
+
+
+def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray) -> Region | None:
+    ref_shingles = index.shingles_of(ref)
+    mask = _member(ref_shingles, qsh) & free
+    positions = np.flatnonzero(mask)
+    if not len(positions):
+        return None
+    gap_limit = max(MIN_GAP, int(0.05 * len(ref_shingles)))
+    breaks = np.flatnonzero(np.diff(positions) > gap_limit)
+    bounds = np.concatenate(([0], breaks + 1, [len(positions)]))
+    # The run with the most matched shingles is where the reference is.
+    best = int(np.argmax(np.diff(bounds)))
+    first, last = int(positions[bounds[best]]), int(positions[bounds[best + 1] - 1])
+    region_shingles = np.unique(qsh[first : last + 1][free[first : last + 1]])
+    hits = int(np.count_nonzero(_member(ref_shingles, region_shingles)))
+    score = 2 * hits / (len(region_shingles) + len(ref_shingles))
+    return Region(ref, first, last, hits, score)
+
+
+def _words(tokens: Tokens, region: Region) -> list[str]:
+    start, end = region.token_span()
+    return tokens.words[start:end]
+
+
+@dataclass
+class _ReferenceWords:
+    words: list[str]
+    tokens: Tokens
+    body: str
+
+
+_reference_cache: dict[str, _ReferenceWords] = {}
+
+
+def reference_words(reference: Reference) -> _ReferenceWords:
+    """The words of a reference text (read and tokenized once per process)."""
+    cached = _reference_cache.get(reference.path)
+    if cached is None:
+        body = reference.normalized_body()
+        tokens = tokenize(body)
+        cached = _ReferenceWords(tokens.words, tokens, body)
+        if len(_reference_cache) > 256:
+            _reference_cache.clear()
+        _reference_cache[reference.path] = cached
+    return cached
+
+
+def _similarity(a: list[str], b: list[str]) -> float:
+    if a == b:
+        return 1.0
+    matched = sum(i1 - i0 for tag, i0, i1, _, _ in align(a, b) if tag == "equal")
+    return 2 * matched / max(1, len(a) + len(b))
+
+
+def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = True, tie_break: bool = True) -> TextMatch:
+    """Find the references present in a tokenized text, region by region."""
+    qsh = shingles(tokens.hashes)
+    if not len(qsh):
+        return TextMatch(tokens, [])
+    free = np.ones(len(qsh), dtype=bool)
+    regions: list[Region] = []
+    main_candidates: list[Region] = []
+    while free.any():
+        unique = np.unique(qsh[free])
+        hits = _hits_per_reference(index, unique)
+        found = [r for r in (_region(index, c, qsh, free) for c in _candidates(index, hits, len(unique))) if r]
+        found = [r for r in found if r.score >= MIN_REGION_SCORE * 0.8]
+        if not found:
+            break
+        found.sort(key=lambda r: (-r.score, -r.hits, r.ref))
+        best = found[0]
+        if tie_break:
+            # Only rivals covering about the same words are in contention.
+            rivals = [r for r in found if r.score >= best.score - TIE_MARGIN and _overlap(r, best) > 0.5]
+            if len(rivals) > 1:
+                for r in rivals:
+                    ref_words = reference_words(index.references[r.ref]).words
+                    r.exact_score = _similarity(_words(tokens, r), ref_words)
+                found.sort(key=lambda r: (-r.final_score, -r.hits, r.ref))
+                best = found[0]
+        if best.final_score < MIN_REGION_SCORE:
+            break
+        regions.append(best)
+        if not main_candidates:
+            main_candidates = found
+        free[max(0, best.first - SHINGLE + 1) : best.last + 1] = False
+        if not all_regions:
+            break
+    regions.sort(key=lambda r: r.first)
+    return TextMatch(tokens, regions, main_candidates)
+
+
+def _overlap(a: Region, b: Region) -> float:
+    inter = min(a.last, b.last) - max(a.first, b.first) + 1
+    return max(0, inter) / max(1, min(a.last - a.first + 1, b.last - b.first + 1))
+
+
+@dataclass(frozen=True)
+class WordDifference:
+    """A difference in word positions: text words ``[a0, a1)`` vs reference words ``[b0, b1)``."""
+
+    kind: str
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+
+
+def word_differences(text_words: list[str], ref_words: list[str]) -> list[WordDifference]:
+    """Align the words of a region with its reference; list what was added, removed or changed."""
+    opcodes = align(text_words, ref_words)
+    merged: list[list] = []
+    for tag, a0, a1, b0, b1 in opcodes:
+        if tag == "equal":
+            continue
+        # Stretches split by one or two equal words read as one change.
+        if merged and a0 - merged[-1][2] <= 2 and b0 - merged[-1][4] <= 2:
+            merged[-1][2], merged[-1][4] = a1, b1
+            merged[-1][0] = "replace"
+        else:
+            merged.append([tag, a0, a1, b0, b1])
+    kinds = {"delete": "added", "insert": "removed", "replace": "changed"}
+    out = []
+    for tag, a0, a1, b0, b1 in merged:
+        kind = kinds[tag]
+        if kind == "changed" and a0 == a1:
+            kind = "removed"
+        elif kind == "changed" and b0 == b1:
+            kind = "added"
+        out.append(WordDifference(kind, a0, a1, b0, b1))
+    return out[:MAX_DIFFERENCES]
+
+
+def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest chain of pairs increasing in both coordinates (pairs sorted by the first)."""
+    from bisect import bisect_left
+
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous: list[int] = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        pos = bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_index.append(k)
+        else:
+            tails[pos] = j
+            tail_index[pos] = k
+        previous[k] = tail_index[pos - 1] if pos else -1
+    chain: list[tuple[int, int]] = []
+    k = tail_index[-1] if tail_index else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = previous[k]
+    return chain[::-1]
+
+
+def align(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Word alignment of ``a`` and ``b`` as difflib-style opcodes, fast on long near-identical texts.
+
+    Patience diff: word trigrams that occur once in each text anchor the
+    alignment; only the short gaps between anchors go through difflib.
+    """
+    n, m = len(a), len(b)
+    p = 0
+    while p < n and p < m and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < n - p and s < m - p and a[n - 1 - s] == b[m - 1 - s]:
+        s += 1
+    ops: list[tuple[str, int, int, int, int]] = []
+    if p:
+        ops.append(("equal", 0, p, 0, p))
+    _align_middle(a, b, p, n - s, p, m - s, ops)
+    if s:
+        ops.append(("equal", n - s, n, m - s, m))
+    return _merge_equal(ops)
+
+
+def _align_middle(a, b, a0, a1, b0, b1, ops) -> None:
+    if a0 >= a1 and b0 >= b1:
+        return
+    if a0 >= a1 or b0 >= b1 or (a1 - a0) * (b1 - b0) <= 40_000:
+        for tag, i0, i1, j0, j1 in SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False).get_opcodes():
+            ops.append((tag, a0 + i0, a0 + i1, b0 + j0, b0 + j1))
+        return
+    def unique_trigrams(words, lo, hi):
+        seen: dict[tuple, int] = {}
+        for i in range(lo, hi - 2):
+            key = (words[i], words[i + 1], words[i + 2])
+            seen[key] = -1 if key in seen else i
+        return seen
+
+    ua, ub = unique_trigrams(a, a0, a1), unique_trigrams(b, b0, b1)
+    pairs = sorted((i, ub[k]) for k, i in ua.items() if i >= 0 and ub.get(k, -1) >= 0)
+    anchors = _lis(pairs)
+    if not anchors:
+        for tag, i0, i1, j0, j1 in SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False).get_opcodes():
+            ops.append((tag, a0 + i0, a0 + i1, b0 + j0, b0 + j1))
+        return
+    ia, ib = a0, b0
+    for i, j in anchors:
+        if i < ia or j < ib:
+            continue  # inside the trigram of the previous anchor
+        _align_middle(a, b, ia, i, ib, j, ops)
+        k = 0
+        while i + k < a1 and j + k < b1 and a[i + k] == b[j + k]:
+            k += 1
+        ops.append(("equal", i, i + k, j, j + k))
+        ia, ib = i + k, j + k
+    _align_middle(a, b, ia, a1, ib, b1, ops)
+
+
+def _merge_equal(ops):
+    out: list[tuple[str, int, int, int, int]] = []
+    for op in ops:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if out and out[-1][0] == op[0] == "equal":
+            tag, i0, _, j0, _ = out[-1]
+            out[-1] = (tag, i0, op[2], j0, op[4])
+        else:
+            out.append(op)
+    return out

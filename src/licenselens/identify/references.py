@@ -1,0 +1,281 @@
+"""Reference license texts and their fingerprint index.
+
+Two reference sets:
+
+- ``curated``: the texts in ``corpora/licenses/`` and the standard notices in
+  ``corpora/notices/`` (always available, indexed in memory in well under a second);
+- ``scancode``: ScanCode's whole license database (about 2,600 texts) when
+  ``scancode-toolkit`` or ``licensedcode-data`` is installed, or when
+  ``LICENSELENS_SCANCODE_LICENSES`` names its ``licenses`` folder. It is indexed
+  once and cached in the user cache folder, keyed by the data version.
+
+Every reference file starts with YAML front matter (key, name, SPDX key) which
+is read for its fields and never indexed as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from licenselens.errors import InputError
+from licenselens.expression import spdx_for_scancode_key
+from licenselens.identify.fingerprint import shingles, tokenize
+from licenselens.resources import corpus_path
+from licenselens.text import normalize
+
+# Bump when the fingerprint or the cache layout changes: old caches are then ignored.
+INDEX_FORMAT = 3
+SCANCODE_ENV = "LICENSELENS_SCANCODE_LICENSES"
+
+_FIELD = re.compile(r"^([a-z_]+):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference text: a license (or a standard notice of one)."""
+
+    id: str
+    key: str
+    spdx: str | None
+    name: str
+    is_notice: bool
+    path: str
+
+    def body(self) -> str:
+        """The reference text without its front matter."""
+        return split_front_matter(Path(self.path).read_text(encoding="utf-8", errors="replace"))[1]
+
+    def normalized_body(self) -> str:
+        """The body as ``licenselens.text.normalize`` renders it (Markdown links reduced, quotes unified)."""
+        return normalize(self.body()).text
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split ``---``-delimited YAML front matter from the text; return (scalar fields, body).
+
+    Only top-level scalar fields are read (key, name, spdx_license_key, ...);
+    a file without front matter, or with a malformed one, is all body.
+    """
+    if not text.startswith("---"):
+        return {}, text
+    end = text.find("\n---", 3)
+    if end < 0:
+        return {}, text
+    head = text[3:end]
+    body_start = text.find("\n", end + 4)
+    body = "" if body_start < 0 else text[body_start + 1 :]
+    fields: dict[str, str] = {}
+    for name, value in _FIELD.findall(head):
+        if value and value not in ("|", ">", "|-", ">-"):
+            fields.setdefault(name, value.strip("'\""))
+    return fields, body
+
+
+@dataclass
+class ReferenceIndex:
+    """Shingle fingerprints of a reference set, searchable with numpy.
+
+    ``postings_hash`` / ``postings_ref`` hold every (shingle, reference) pair
+    sorted by shingle; ``ref_hashes[offsets[i]:offsets[i+1]]`` are the sorted
+    unique shingles of reference ``i``.
+    """
+
+    name: str
+    references: list[Reference]
+    sizes: np.ndarray
+    token_counts: np.ndarray
+    postings_hash: np.ndarray
+    postings_ref: np.ndarray
+    ref_hashes: np.ndarray
+    offsets: np.ndarray
+
+    def shingles_of(self, i: int) -> np.ndarray:
+        return self.ref_hashes[self.offsets[i] : self.offsets[i + 1]]
+
+
+def _build(name: str, references: list[Reference], bodies: list[str]) -> ReferenceIndex:
+    per_ref: list[np.ndarray] = []
+    token_counts: list[int] = []
+    for body in bodies:
+        # Normalized like every input text, so Markdown and HTML decoration fingerprint alike.
+        tokens = tokenize(normalize(body).text)
+        token_counts.append(len(tokens))
+        per_ref.append(np.unique(shingles(tokens.hashes)))
+    sizes = np.array([len(s) for s in per_ref], dtype=np.int64)
+    offsets = np.zeros(len(per_ref) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    ref_hashes = np.concatenate(per_ref) if per_ref else np.zeros(0, np.uint64)
+    owners = np.repeat(np.arange(len(per_ref), dtype=np.int32), sizes)
+    order = np.argsort(ref_hashes, kind="stable")
+    return ReferenceIndex(
+        name=name,
+        references=references,
+        sizes=sizes,
+        token_counts=np.array(token_counts, dtype=np.int64),
+        postings_hash=ref_hashes[order],
+        postings_ref=owners[order],
+        ref_hashes=ref_hashes,
+        offsets=offsets,
+    )
+
+
+def _reference(path: Path, fields: dict[str, str], is_notice: bool) -> Reference:
+    key = fields.get("license_key") or fields.get("key") or path.stem
+    spdx = fields.get("spdx_license_key") or spdx_for_scancode_key(key) or f"LicenseRef-scancode-{key}"
+    name = fields.get("name") or fields.get("short_name") or key
+    return Reference(path.stem, key, spdx, name, is_notice, str(path))
+
+
+def _load_folder(folder: Path, pattern: str, is_notice: bool, skip_deprecated: bool) -> tuple[list[Reference], list[str]]:
+    references: list[Reference] = []
+    bodies: list[str] = []
+    for path in sorted(folder.glob(pattern)):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        fields, body = split_front_matter(text)
+        if skip_deprecated and fields.get("is_deprecated") in ("yes", "true"):
+            continue
+        if len(body.split()) < 3:
+            continue  # nothing to match against (ScanCode's placeholder entries)
+        references.append(_reference(path, fields, is_notice or fields.get("is_notice") in ("yes", "true")))
+        bodies.append(body)
+    return references, bodies
+
+
+@cache
+def curated_index() -> ReferenceIndex:
+    """Index of ``corpora/licenses/*.LICENSE`` and ``corpora/notices/*.NOTICE``."""
+    references, bodies = _load_folder(corpus_path("licenses"), "*.LICENSE", False, False)
+    notices = corpus_path("notices")
+    if notices.is_dir():
+        more, more_bodies = _load_folder(notices, "*.NOTICE", True, False)
+        references += more
+        bodies += more_bodies
+    return _build("curated", references, bodies)
+
+
+def scancode_licenses_dir() -> tuple[Path, str] | None:
+    """Locate ScanCode's ``licenses`` folder and its data version, or None when not installed."""
+    explicit = os.environ.get(SCANCODE_ENV)
+    if explicit:
+        folder = Path(explicit)
+        if not folder.is_dir():
+            raise InputError(explicit, f"{SCANCODE_ENV} is not a folder")
+        return folder, "dir-" + _folder_digest(folder)
+    for module, dist in (("licensedcode", "scancode-toolkit"), ("licensedcode_data", "licensedcode-data")):
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for base in spec.submodule_search_locations:
+            for candidate in (Path(base) / "data" / "licenses", Path(base) / "licenses"):
+                if candidate.is_dir():
+                    try:
+                        version = metadata.version(dist)
+                    except metadata.PackageNotFoundError:
+                        version = _folder_digest(candidate)
+                    return candidate, f"{dist}-{version}"
+    return None
+
+
+def _folder_digest(folder: Path) -> str:
+    names = sorted(p.name for p in folder.glob("*.LICENSE"))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12] + f"-{len(names)}"
+
+
+def _cache_file(version: str) -> Path:
+    from platformdirs import user_cache_dir
+
+    safe = re.sub(r"[^A-Za-z0-9.\-]+", "_", version)
+    return Path(user_cache_dir("licenselens")) / f"identify-scancode-{safe}-f{INDEX_FORMAT}.npz"
+
+
+@cache
+def scancode_index() -> ReferenceIndex:
+    """Index of ScanCode's license database, built once and cached on disk."""
+    located = scancode_licenses_dir()
+    if located is None:
+        raise InputError(
+            "--reference scancode",
+            f"ScanCode license data not installed (install scancode-toolkit or licensedcode-data, or set {SCANCODE_ENV})",
+        )
+    folder, version = located
+    cache_file = _cache_file(version)
+    index = _read_cache(cache_file, folder)
+    if index is not None:
+        return index
+    references, bodies = _load_folder(folder, "*.LICENSE", False, True)
+    index = _build(f"scancode ({version})", references, bodies)
+    _write_cache(cache_file, index, folder)
+    return index
+
+
+def _write_cache(cache_file: Path, index: ReferenceIndex, folder: Path) -> None:
+    meta = {
+        "name": index.name,
+        "folder": str(folder),
+        "references": [[r.id, r.key, r.spdx, r.name, r.is_notice] for r in index.references],
+    }
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(
+            tmp,
+            meta=np.array(json.dumps(meta)),
+            sizes=index.sizes,
+            token_counts=index.token_counts,
+            postings_hash=index.postings_hash,
+            postings_ref=index.postings_ref,
+            ref_hashes=index.ref_hashes,
+            offsets=index.offsets,
+        )
+        os.replace(tmp, cache_file)  # atomic: a concurrent reader sees the old file or the new one
+    except OSError:
+        pass  # an unwritable cache costs a rebuild next time, never a failure
+
+
+def _read_cache(cache_file: Path, folder: Path) -> ReferenceIndex | None:
+    try:
+        with np.load(cache_file, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if meta.get("folder") != str(folder):
+                return None
+            references = [
+                Reference(rid, key, spdx, name, bool(notice), str(folder / f"{rid}.LICENSE"))
+                for rid, key, spdx, name, notice in meta["references"]
+            ]
+            return ReferenceIndex(
+                name=meta["name"],
+                references=references,
+                sizes=data["sizes"],
+                token_counts=data["token_counts"],
+                postings_hash=data["postings_hash"],
+                postings_ref=data["postings_ref"],
+                ref_hashes=data["ref_hashes"],
+                offsets=data["offsets"],
+            )
+    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        return None
+
+
+def reference_index(name: str = "curated") -> ReferenceIndex:
+    """The index of reference set ``name``: 'curated' or 'scancode'."""
+    if name == "curated":
+        return curated_index()
+    if name == "scancode":
+        return scancode_index()
+    raise InputError("--reference", f"unknown reference set '{name}' (expected 'curated' or 'scancode')")
