@@ -1,0 +1,168 @@
+"""Held-out evaluation of the term classifier, split by document family.
+
+    .venv/bin/python benchmarks/classifier_eval.py [--folds 5] [--annotations DIR] [--json FILE]
+
+Documents are grouped into families of near-duplicates (Llama, Gemma, Creative
+Commons, PolyForm, GNU, RAIL, ... see ``licenselens.classify.train.family``);
+a grouped k-fold over the families tests every document exactly once, with a
+model trained on the other folds only. Decision thresholds are tuned inside
+the training folds (never on the held-out ones).
+
+Printed:
+
+- per kind: support, precision, recall, F1 over all held-out units;
+- macro-F1 over the term kinds with held-out support;
+- restriction recall at license level: for each held-out document with at
+  least one ``restrict.*`` kind in its gold labels, the fraction of those
+  kinds that the predictions find somewhere in that document (averaged over
+  documents, and pooled), and the fraction of restricted documents where at
+  least one restriction is found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from licenselens.classify.train import family, featurize, fit, load_annotations  # noqa: E402
+from licenselens.taxonomy import RESTRICTIONS, TermKind  # noqa: E402
+
+
+def grouped_folds(docs: list[str], n_folds: int) -> list[np.ndarray]:
+    """Test-unit indices of each fold; families are kept whole (scikit-learn's GroupKFold)."""
+    from sklearn.model_selection import GroupKFold
+
+    fams = [family(d) for d in docs]
+    return [test for _, test in GroupKFold(n_splits=n_folds).split(docs, groups=fams)]
+
+
+def evaluate(annotations: Path, n_folds: int = 5) -> dict:
+    """Cross-validated predictions and the metrics of the module docstring."""
+    examples = load_annotations(annotations)
+    docs = [ex.doc for ex in examples]
+    labels = [ex.kinds for ex in examples]
+    features = featurize(examples)
+    kinds = list(TermKind)
+    gold = np.array([[k in lab for k in kinds] for lab in labels])
+    pred = np.zeros_like(gold)
+    fold_of_doc: dict[str, int] = {}
+    for f, test in enumerate(grouped_folds(docs, n_folds)):
+        test_set = set(test.tolist())
+        train = [i for i in range(len(examples)) if i not in test_set]
+        model = fit([features[i] for i in train], [labels[i] for i in train], groups=[docs[i] for i in train])
+        probs = model.probabilities([model.row(features[i]) for i in test])
+        pred[test] = probs >= model.thresholds
+        for i in test:
+            fold_of_doc[docs[i]] = f
+        print(f"fold {f + 1}/{n_folds}: {len(test)} units, {len({docs[i] for i in test})} documents", file=sys.stderr)
+
+    per_kind = {}
+    for k, kind in enumerate(kinds):
+        tp = int((pred[:, k] & gold[:, k]).sum())
+        fp = int((pred[:, k] & ~gold[:, k]).sum())
+        fn = int((~pred[:, k] & gold[:, k]).sum())
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        per_kind[str(kind)] = {"support": int(gold[:, k].sum()), "tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": f1}
+    scored = [v["f1"] for v in per_kind.values() if v["support"] > 0]
+    macro_f1 = float(np.mean(scored)) if scored else 0.0
+
+    restriction_cols = [kinds.index(k) for k in RESTRICTIONS]
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        by_doc[d].append(i)
+    doc_recalls, found_total, gold_total, any_found, restricted_docs = [], 0, 0, 0, 0
+    misses: dict[str, list[str]] = {}
+    for d, idx in sorted(by_doc.items()):
+        gold_kinds = {k for k in restriction_cols if gold[idx, k].any()}
+        if not gold_kinds:
+            continue
+        found = {k for k in gold_kinds if pred[idx, k].any()}
+        restricted_docs += 1
+        doc_recalls.append(len(found) / len(gold_kinds))
+        found_total += len(found)
+        gold_total += len(gold_kinds)
+        any_found += bool(found)
+        if found != gold_kinds:
+            misses[d] = sorted(str(kinds[k]) for k in gold_kinds - found)
+    return {
+        "units": len(examples),
+        "documents": len(by_doc),
+        "families": len({family(d) for d in docs}),
+        "folds": n_folds,
+        "per_kind": per_kind,
+        "macro_f1": macro_f1,
+        "micro_f1": _micro_f1(gold, pred),
+        "restriction_recall_per_document": float(np.mean(doc_recalls)) if doc_recalls else 0.0,
+        "restriction_recall_pooled": found_total / gold_total if gold_total else 0.0,
+        "restricted_documents": restricted_docs,
+        "restricted_documents_with_a_restriction_found": any_found / restricted_docs if restricted_docs else 0.0,
+        "restriction_misses": misses,
+    }
+
+
+def _micro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
+    tp = (gold & pred).sum()
+    denom = gold.sum() + pred.sum()
+    return float(2 * tp / denom) if denom else 0.0
+
+
+def print_report(result: dict, out=sys.stdout) -> None:
+    """The table of per-kind scores and the headline numbers."""
+    print(f"{'kind':32} {'support':>7} {'prec':>6} {'recall':>6} {'F1':>6}", file=out)
+    for kind, v in result["per_kind"].items():
+        if v["support"] == 0 and v["fp"] == 0:
+            print(f"{kind:32} {0:>7} {'-':>6} {'-':>6} {'-':>6}", file=out)
+            continue
+        print(f"{kind:32} {v['support']:>7} {v['precision']:>6.3f} {v['recall']:>6.3f} {v['f1']:>6.3f}", file=out)
+    print(file=out)
+    print(
+        f"{result['units']} units, {result['documents']} documents, {result['families']} families, "
+        f"{result['folds']} grouped folds",
+        file=out,
+    )
+    print(f"macro-F1 over term kinds:                      {result['macro_f1']:.3f}   (target >= 0.85)", file=out)
+    print(f"micro-F1 over all labels:                      {result['micro_f1']:.3f}", file=out)
+    print(
+        f"restriction recall at license level (mean):   {result['restriction_recall_per_document']:.3f}   (target >= 0.95)",
+        file=out,
+    )
+    print(f"restriction recall at license level (pooled): {result['restriction_recall_pooled']:.3f}", file=out)
+    print(
+        f"restricted documents with a restriction found: {result['restricted_documents_with_a_restriction_found']:.3f}"
+        f"   ({result['restricted_documents']} restricted documents)",
+        file=out,
+    )
+    if result["restriction_misses"]:
+        print("restriction kinds missed, by document:", file=out)
+        for doc, missed in result["restriction_misses"].items():
+            print(f"  {doc}: {', '.join(missed)}", file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--annotations", type=Path, default=ROOT / "corpora" / "annotations")
+    parser.add_argument("--json", type=Path, help="also write the full result as JSON")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    result = evaluate(args.annotations, args.folds)
+    print_report(result)
+    print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

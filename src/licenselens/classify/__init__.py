@@ -1,0 +1,144 @@
+"""Classify: the term kinds of each unit of each clause, with confidence, span and parameters.
+
+For every clause, every unit (sentence or list item, from ``licenselens.segment.units``)
+is normalized, turned into features (words, bigrams, deontic cues and negation
+scope, plus the lead-in that introduces it) and scored by the shipped linear
+model (``corpora/model/``, trained by ``python -m licenselens.classify.train``).
+Parameters are read from the unit text (``licenselens.classify.params``).
+
+spaCy and numpy are imported lazily, on the first call; the tokenizer, the cue
+matcher and the model arrays are cached per process. scikit-learn is never
+imported at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from licenselens.classify.predictor import Predictor
+    from licenselens.model import Clause, Term
+
+__all__ = ["classify", "classify_units", "normalized"]
+
+# A lead-in introduces a list: it ends with a colon ("You agree not to use the Model:").
+_LEAD_IN = re.compile(r"[:\u2014]\s*$")
+MAX_LEAD_INS = 2  # nearest ancestors whose lead-in becomes the context of a list item
+
+
+def normalized(text: str) -> str:
+    """The unit text as the classifier sees it: ``licenselens.text.normalize`` applied."""
+    from licenselens.text import normalize
+
+    return normalize(text).text.strip()
+
+
+def _units(clause: Clause) -> list[tuple[int, int]]:
+    try:
+        from licenselens.segment import units
+    except ImportError:  # segment not installed yet: fall back to sentences
+        return _sentences(clause)
+    return units(clause)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[\"\u201c(\[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*]|\(?[0-9a-zA-Z]{1,4}[.)])\s)")
+
+
+def _sentences(clause: Clause) -> list[tuple[int, int]]:
+    """Sentence and list-item spans of a clause, original offsets, whitespace trimmed."""
+    spans = []
+    pos = 0
+    text = clause.text
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        piece = text[pos:end]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            spans.append((clause.start + pos + lead, clause.start + pos + trail))
+        if m:
+            pos = m.end()
+    return spans
+
+
+def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> list[Term]:
+    """Terms of every unit of ``clauses``, ordered by start offset, then kind.
+
+    Each term carries its kind, the clause id, the unit span in original
+    offsets, the model probability as confidence, and its parameters.
+    """
+    from licenselens.classify.cues import cue_finder
+    from licenselens.classify.features import unit_features
+    from licenselens.classify.params import extract
+    from licenselens.classify.predictor import shipped_predictor
+    from licenselens.model import Term
+
+    model = predictor or shipped_predictor()
+    finder = cue_finder()
+    by_id = {c.id: c for c in clauses}
+    lead_ins: dict[str, str | None] = {}
+
+    def lead_in(clause_id: str | None) -> str | None:
+        # The text of a clause when it introduces a list, else None (cached per clause).
+        if clause_id is None or clause_id not in by_id:
+            return None
+        if clause_id not in lead_ins:
+            text = normalized(by_id[clause_id].text)
+            lead_ins[clause_id] = text if _LEAD_IN.search(text) else None
+        return lead_ins[clause_id]
+
+    spans: list[tuple[Clause, int, int, str]] = []
+    rows = []
+    for clause in clauses:
+        ancestors: list[str] = []
+        parent = clause.parent
+        while parent is not None and len(ancestors) < MAX_LEAD_INS:
+            text = lead_in(parent)
+            if text:
+                ancestors.insert(0, text)
+            parent = by_id[parent].parent if parent in by_id else None
+        previous: str | None = None
+        for start, end in _units(clause):
+            raw = clause.text[start - clause.start : end - clause.start]
+            text = normalized(raw)
+            if not text:
+                continue
+            context_parts = ancestors + ([previous] if previous else [])
+            context = " ".join(context_parts) or None
+            spans.append((clause, start, end, text))
+            rows.append(model.row(unit_features(finder, text, context)))
+            # A unit ending with a colon is the lead-in of the units after it in the same clause.
+            if _LEAD_IN.search(text):
+                previous = text
+    terms: list[Term] = []
+    for (clause, start, end, text), predicted in zip(spans, model.predict(rows)):
+        doc = None
+        for kind, probability in predicted:
+            if doc is None:
+                doc = finder.doc(text)
+            terms.append(
+                Term(
+                    kind=kind,
+                    clause=clause.id,
+                    start=start,
+                    end=end,
+                    confidence=round(min(1.0, max(0.0, probability)), 4),
+                    params=extract(kind, text, doc),
+                )
+            )
+    terms.sort(key=lambda t: (t.start, t.end, t.kind.value))
+    return terms
+
+
+def classify_units(texts: list[str], context: str | None = None, *, predictor: Predictor | None = None):
+    """Kinds and probabilities of loose unit texts (no clause structure); for tests and tools."""
+    from licenselens.classify.cues import cue_finder
+    from licenselens.classify.features import unit_features
+    from licenselens.classify.predictor import shipped_predictor
+
+    model = predictor or shipped_predictor()
+    finder = cue_finder()
+    ctx = normalized(context) if context else None
+    rows = [model.row(unit_features(finder, normalized(t), ctx)) for t in texts]
+    return model.predict(rows)

@@ -1,0 +1,151 @@
+"""Features of a unit: words, bigrams, cues and negation scope, of the unit and of its lead-in.
+
+A feature is a string; the prefix says where it comes from:
+
+- ``w:`` a word stem of the unit, ``b:`` a bigram of stems, ``n:`` a stem in
+  the scope of a negation;
+- ``c:`` a cue id, ``cn:`` a cue in the scope of a negation, ``cc:`` a pair
+  of cues in the unit (e.g. ``prohibit-modal+non-commercial``);
+- ``s:`` the shape of the unit (all capitals, a quoted term followed by
+  "means", a lead-in ending with a colon, very short);
+- ``x:``, ``xc:``, ``xcn:`` words and cues of the lead-in context (the parent
+  clause text for list items), kept in their own block so that a long lead-in
+  does not drown the unit itself.
+
+Features are weighted as tf-idf with sublinear term frequency; the unit block
+and the context block are each L2-normalised, and the context block is scaled
+by ``CONTEXT_WEIGHT``. The same code path serves training and run time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from licenselens.classify.cues import negation_scope
+
+if TYPE_CHECKING:  # pragma: no cover
+    from licenselens.classify.cues import CueFinder
+
+CONTEXT_WEIGHT = 0.5
+CONTEXT_CHARS = 400  # only the end of a long lead-in: the part that introduces the list
+
+# A list marker at the start of a unit: "(a)", "a.", "1.", "1.1", "iv)", "-", "*".
+_MARKER = re.compile(r"^\s*(?:\(\s*[0-9a-zA-Z]{1,4}\s*\)|[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|[a-zA-Z][.)]|[ivxlc]{1,5}[.)]|[-*\u2022])\s+")
+_DEFINITION = re.compile(r"^\W{0,3}[\"\u201c'][^\"\u201d']{1,80}[\"\u201d']\s*(?:\([^)]*\)\s*)?(?:shall\s+)?(?:means?|refers?\s+to|includes?)\b", re.I)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to join 'distribute', 'distributes', 'distributing'."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            base = word[: -len(suffix)]
+            return base + "y" if suffix == "ies" else base
+    return word.rstrip("e") if len(word) > 5 else word
+
+
+def strip_marker(text: str) -> str:
+    """The unit text without its leading list marker."""
+    return _MARKER.sub("", text, count=1)
+
+
+def _word(token) -> str | None:
+    if token.is_punct or token.is_space:
+        return None
+    if token.like_num:
+        return "<num>"
+    if token.like_url or token.like_email:
+        return "<url>"
+    lower = token.lower_
+    if not any(ch.isalpha() for ch in lower):
+        return None
+    return stem(lower)
+
+
+def unit_features(finder: CueFinder, text: str, context: str | None = None) -> list[str]:
+    """The feature strings of one unit (normalized text) with its optional lead-in."""
+    body = strip_marker(text)
+    doc = finder.doc(body)
+    feats: list[str] = []
+    cues = finder.cues(doc)
+    negated = negation_scope(doc)
+    words = [_word(t) for t in doc]
+    prev = "<s>"
+    for i, w in enumerate(words):
+        if w is None:
+            continue
+        feats.append("w:" + w)
+        feats.append(f"b:{prev}_{w}")
+        if negated[i]:
+            feats.append("n:" + w)
+        prev = w
+    seen: list[str] = []
+    for cue in cues:
+        feats.append("c:" + cue.id)
+        if cue.negated:
+            feats.append("cn:" + cue.id)
+        if cue.id not in seen:
+            seen.append(cue.id)
+    for i, a in enumerate(seen):
+        for b in seen[i + 1 :]:
+            feats.append("cc:" + "+".join(sorted((a, b))))
+    feats.extend(_shape(body))
+    if context:
+        feats.extend(context_features(finder, context))
+    return feats
+
+
+def context_features(finder: CueFinder, context: str) -> list[str]:
+    """Features of a lead-in: its words and cues, in the context block."""
+    tail = strip_marker(context)[-CONTEXT_CHARS:]
+    doc = finder.doc(tail)
+    feats = ["x:" + w for w in (_word(t) for t in doc) if w is not None]
+    for cue in finder.cues(doc):
+        feats.append("xc:" + cue.id)
+        if cue.negated:
+            feats.append("xcn:" + cue.id)
+    if tail.rstrip().endswith(":"):
+        feats.append("x:<colon>")
+    return feats
+
+
+def _shape(text: str) -> list[str]:
+    feats: list[str] = []
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) >= 20 and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
+        feats.append("s:caps")
+    if _DEFINITION.match(text):
+        feats.append("s:defines")
+    stripped = text.rstrip()
+    if stripped.endswith(":"):
+        feats.append("s:colon")
+    n_words = len(text.split())
+    if n_words <= 4:
+        feats.append("s:short")
+    elif n_words >= 60:
+        feats.append("s:long")
+    return feats
+
+
+def is_context_feature(feature: str) -> bool:
+    """Whether ``feature`` belongs to the context block."""
+    return feature.startswith("x")
+
+
+def weigh(features: list[str], index: dict[str, int], idf, context_mask) -> tuple[list[int], list[float]]:
+    """Sublinear tf-idf weights of the known features, each block L2-normalised.
+
+    Returns column indices (ascending) and weights: one sparse row.
+    """
+    counts = Counter(index[f] for f in features if f in index)
+    cols = sorted(counts)
+    vals = [(1.0 + math.log(counts[c])) * float(idf[c]) for c in cols]
+    unit_norm = math.sqrt(sum(v * v for c, v in zip(cols, vals) if not context_mask[c])) or 1.0
+    ctx_norm = math.sqrt(sum(v * v for c, v in zip(cols, vals) if context_mask[c])) or 1.0
+    out = [v * CONTEXT_WEIGHT / ctx_norm if context_mask[c] else v / unit_norm for c, v in zip(cols, vals)]
+    return cols, out
