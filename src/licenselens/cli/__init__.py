@@ -8,6 +8,7 @@ import typer
 
 from licenselens import __version__
 from licenselens.cli import analyze, explain, schema
+from licenselens.cli import check, scan
 
 app = typer.Typer(
     name="licenselens",
@@ -36,3 +37,5 @@ def main(
 app.command("analyze")(analyze.analyze)
 app.command("explain")(explain.explain)
 app.command("schema")(schema.schema)
+app.command("scan")(scan.scan)
+app.command("check")(check.check)

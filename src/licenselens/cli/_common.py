@@ -48,15 +48,22 @@ def guarded(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def write_atomically(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder and a
-    rename, so a failure never leaves a partial output file."""
+def check_writable(path: Path) -> None:
+    """Refuse an output path whose folder is missing, or that is a directory, before any work."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(str(target), "folder does not exist")
     if target.is_dir():
         raise InputError(str(target), "is a directory")
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` through a temporary file in the same folder and a
+    rename, so a failure never leaves a partial output file."""
+    target = Path(path)
+    check_writable(target)
+    folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, emit, guarded, write_atomically
+from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, check_writable, emit, guarded, write_atomically
 from licenselens.errors import InputError
 
 
@@ -68,6 +68,8 @@ def analyze(
 
     if file == "-" and sys.stdin is not None and sys.stdin.isatty():
         raise InputError("-", "no input: give a FILE or pipe a text to standard input")
+    if output is not None:
+        check_writable(output)
     source, data = read_input(file)
     analysis = analyze_bytes(data, path=source)
 

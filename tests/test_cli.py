@@ -1,0 +1,272 @@
+"""The command line: exit codes, one-line errors, formats, atomic output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from licenselens.cli import app
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "acme-model-license.txt"
+MIT = """MIT License
+
+Copyright (c) 2024 Example Author
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
+MILITARY = MIT + "\nThis software may not be used for military purposes.\n"
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | bytes | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def one_line_error(result, *words: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+    assert result.stdout == ""
+
+
+@pytest.fixture
+def mit(tmp_path: Path) -> Path:
+    path = tmp_path / "LICENSE"
+    path.write_text(MIT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def military(tmp_path: Path) -> Path:
+    path = tmp_path / "LICENSE-military"
+    path.write_text(MILITARY, encoding="utf-8")
+    return path
+
+
+# --- bad input: one line, exit 2 ----------------------------------------------
+
+
+def test_missing_file(tmp_path):
+    missing = tmp_path / "nope.txt"
+    one_line_error(run("analyze", str(missing)), str(missing), "no such file")
+
+
+def test_directory(tmp_path):
+    one_line_error(run("analyze", str(tmp_path)), str(tmp_path), "directory")
+
+
+def test_empty_file(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    one_line_error(run("analyze", str(empty)), str(empty), "empty")
+
+
+def test_binary_file(tmp_path):
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(bytes(range(256)) * 64)
+    one_line_error(run("analyze", str(binary)), str(binary), "binary")
+
+
+def test_fifty_megabyte_file(tmp_path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: refused by size before reading
+    one_line_error(run("analyze", str(big)), str(big), "too large")
+
+
+def test_empty_stdin():
+    one_line_error(run("analyze", "-", input=b""), "-", "empty")
+
+
+def test_unknown_rule_to_explain():
+    one_line_error(run("analyze", "--explain", "USE-999"), "USE-999", "unknown rule")
+    one_line_error(run("explain", "nothing.like-this"), "nothing.like-this", "unknown rule")
+
+
+def test_unexpected_failure_is_one_line_not_a_traceback(mit, monkeypatch):
+    import licenselens.pipeline
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("segmenter exploded")
+
+    monkeypatch.setattr(licenselens.pipeline, "analyze_bytes", boom)
+    one_line_error(run("analyze", str(mit)), "internal error", "segmenter exploded")
+
+
+def test_bad_input_never_leaves_an_output_file(tmp_path):
+    out = tmp_path / "report.json"
+    one_line_error(run("analyze", str(tmp_path / "missing"), "--format", "json", "--output", str(out)))
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_into_a_missing_folder_is_bad_input(mit, tmp_path):
+    target = tmp_path / "no" / "such" / "report.json"
+    one_line_error(run("analyze", str(mit), "--output", str(target)), str(target))
+
+
+def test_console_script_prints_no_traceback(tmp_path):
+    exe = Path(sys.executable).with_name("licenselens")
+    if not exe.exists():
+        pytest.skip("console script not installed (pip install -e .)")
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"\x00\x01\x02\x03" * 100)
+    done = subprocess.run([str(exe), "analyze", str(binary)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+# --- analysis results ---------------------------------------------------------
+
+
+def test_permissive_license_exits_0_and_says_open(mit):
+    result = run("analyze", str(mit))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "verdict: open" in result.stdout
+
+
+def test_restriction_at_error_exits_1(military):
+    result = run("analyze", str(military))
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "USE-001" in result.stdout and "military purposes" in result.stdout
+
+
+def test_fail_on_never_exits_0(military):
+    assert run("analyze", str(military), "--fail-on", "never").exit_code == 0
+
+
+def test_fail_on_info_counts_info_findings(tmp_path):
+    path = tmp_path / "LICENSE"
+    path.write_text(MIT + "\nYou may not use the Software to violate applicable law.\n", encoding="utf-8")
+    assert run("analyze", str(path)).exit_code == 0
+    assert run("analyze", str(path), "--fail-on", "info").exit_code == 1
+
+
+def test_quiet_prints_only_the_verdict_line(military):
+    result = run("analyze", str(military), "--quiet")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("restricted: use restricted")
+
+
+def test_json_from_stdin(tmp_path):
+    result = run("analyze", "-", "--format", "json", input=MILITARY.encode())
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["source"]["path"] == "-"
+    assert doc["verdict"] == "restricted"
+    assert any(f["id"] == "USE-001" and "military" in f["evidence"] for f in doc["findings"])
+
+
+def test_json_output_is_byte_identical_on_repeated_runs(military):
+    first = run("analyze", str(military), "--format", "json").stdout
+    second = run("analyze", str(military), "--format", "json").stdout
+    assert first == second and first
+
+
+def test_json_output_validates_against_the_schema_command(military):
+    import jsonschema
+
+    schema = json.loads(run("schema").stdout)
+    doc = json.loads(run("analyze", str(military), "--format", "json").stdout)
+    jsonschema.validate(doc, schema)
+
+
+def test_invalid_utf8_falls_back_to_latin1_and_is_analysed(tmp_path):
+    path = tmp_path / "LICENSE.latin1"
+    path.write_bytes(MIT.replace("Example Author", "Jos\xe9 M\xfcller").encode("latin-1"))
+    result = run("analyze", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "Jos\u00e9 M\u00fcller" in json.loads(result.stdout)["clauses"][0]["text"] + "".join(
+        c["text"] for c in json.loads(result.stdout)["clauses"]
+    )
+
+
+def test_output_file_is_written_whole_and_stdout_stays_empty(military, tmp_path):
+    out = tmp_path / "report.sarif"
+    result = run("analyze", str(military), "--format", "sarif", "--output", str(out))
+    assert result.exit_code == 1 and result.stdout == ""
+    log = json.loads(out.read_text(encoding="utf-8"))
+    assert log["version"] == "2.1.0"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["LICENSE-military", "report.sarif"]
+
+
+def test_markdown_format(military):
+    result = run("analyze", str(military), "--format", "markdown")
+    assert "| use | restricted |" in result.stdout
+
+
+def test_no_colour_when_not_a_terminal(military):
+    assert "\x1b[" not in run("analyze", str(military)).stdout
+
+
+def test_explain_prints_the_rule_documentation():
+    result = run("analyze", "--explain", "use.user-threshold")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("USE-007 use.user-threshold")
+    assert "**Anti-pattern**" in result.stdout and "**Best practice**" in result.stdout
+
+
+def test_explain_without_a_rule_lists_them_all():
+    from licenselens.reason import all_rules
+
+    out = run("explain").stdout
+    assert [line.split()[0] for line in out.splitlines()] == [r.code for r in all_rules()]
+
+
+def test_schema_is_the_analysis_json_schema():
+    schema = json.loads(run("schema").stdout)
+    assert schema["title"] == "Analysis"
+    assert {"verdict", "findings", "freedoms", "openwashing"} <= set(schema["properties"])
+
+
+def test_example_license_is_restricted_and_openwashing():
+    result = run("analyze", str(EXAMPLE), "--format", "json")
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert doc["verdict"] == "restricted" and doc["openwashing"] is True
+    ids = {f["id"] for f in doc["findings"]}
+    assert {"USE-001", "USE-007", "USE-010"} <= ids
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("licenselens ")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="uses a POSIX pipe")
+def test_stdin_pipe_through_real_process(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "licenselens.cli", "analyze", "-", "--quiet"],
+        input=MILITARY.encode(),
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.decode().startswith("restricted")
