@@ -1,0 +1,371 @@
+"""What a license's terms mean for combining it with others: its compatibility profile.
+
+A profile is read from an ``Analysis`` (the terms the classifier found, each
+with its clause and span) plus a few readings of the clause text that only
+compatibility needs: the scope of copyleft (file, library, whole work), the
+"no further restrictions" clause, and the clauses that let a recipient switch
+to another license (secondary licenses, "any later version", LGPL to GPL,
+explicit permission to combine with a named license). Every fact in a profile
+keeps the clause that states it, so every reason can cite it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from licenselens.model import Analysis, Clause, Term
+from licenselens.taxonomy import RESTRICTIONS, TermKind
+
+# Longest quoted evidence in a reason; a reason is one readable line.
+_EVIDENCE_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The clause, line and words of a license that state a fact."""
+
+    license: str
+    clause: str
+    line: int
+    evidence: str
+
+    def __str__(self) -> str:
+        return f'{self.license} clause {self.clause} (line {self.line}): "{self.evidence}"'
+
+
+class Scope(StrEnum):
+    """How far copyleft reaches."""
+
+    NONE = "none"
+    FILE = "file"  # MPL, EPL: the licensed files stay under the license, the larger work may not.
+    LIBRARY = "library"  # LGPL: the library stays under the license, works using it may not.
+    WORK = "work"  # GPL, AGPL: the whole combined work.
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Which license this is, as far as naming goes: family and version, when the text or id tells."""
+
+    label: str
+    spdx: str | None = None
+    family: str | None = None  # "GPL", "LGPL", "AGPL", "MPL", "EPL", ... when known
+    version: float | None = None
+    or_later: bool = False
+    text_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class Relicense:
+    """A clause that lets a recipient distribute under (or combine with) other licenses.
+
+    ``targets`` are (family, minimum version, or-later) tuples; ``mode`` is
+    ``relicense`` (the work may go out under the target), ``combine`` (may be
+    combined with the target, each part keeping its license) or ``secondary``
+    (needs the licensor's designation, as EPL-2.0 Exhibit A).
+    """
+
+    targets: tuple[tuple[str, float, bool], ...]
+    mode: str
+    citation: Citation
+
+
+@dataclass
+class Profile:
+    """Compatibility-relevant facts of one license, each with its citation."""
+
+    identity: Identity
+    analysis: Analysis | None = None
+    grants: dict[TermKind, Citation] = field(default_factory=dict)
+    conditions: dict[TermKind, list[tuple[Citation, dict]]] = field(default_factory=dict)
+    restrictions: dict[TermKind, list[Citation]] = field(default_factory=dict)
+    copyleft: Scope = Scope.NONE
+    copyleft_citation: Citation | None = None
+    no_further_restrictions: Citation | None = None
+    patent_termination: Citation | None = None
+    relicense: list[Relicense] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.identity.label
+
+    @property
+    def permissive(self) -> bool:
+        """Grants without copyleft or restrictions."""
+        return self.copyleft is Scope.NONE and not self.restrictions
+
+    def condition(self, kind: TermKind) -> tuple[Citation, dict] | None:
+        found = self.conditions.get(kind)
+        return found[0] if found else None
+
+    def param(self, kind: TermKind, name: str) -> str | None:
+        """The first value of parameter ``name`` among the terms of ``kind``."""
+        for _, params in self.conditions.get(kind, []):
+            if params.get(name):
+                return str(params[name])
+        return None
+
+
+# --- reading the text -----------------------------------------------------------------
+
+_WS = re.compile(r"\s+")
+_NO_FURTHER = re.compile(
+    r"(?:may|shall|must)\s+not\s+(?:impose|add|attempt\s+to\s+(?:alter|limit)\s+or\s+(?:restrict|alter|limit))"
+    r"[^.;]{0,60}?(?:further\s+restrictions?|additional\s+restrictions?|recipients'?\s+rights)",
+    re.I,
+)
+_FILE_SCOPE = re.compile(
+    r"\blarger\s+work\b|terms\s+of\s+your\s+choice|separate\s+(?:file|module)s?\b|\bon\s+a\s+file[- ]by[- ]file\b"
+    r"|\bfile[- ]level\b|\bsame\s+file\b",
+    re.I,
+)
+_LIBRARY_SCOPE = re.compile(
+    r"\bcombined\s+work\b|work\s+that\s+uses\s+the\s+library|\blink(?:ed|ing)?\s+(?:with|to|against)\s+the\s+library",
+    re.I,
+)
+_WORK_SCOPE = re.compile(
+    r"work\s+as\s+a\s+whole|entire\s+work|whole\s+of\s+the\s+work|work\s+based\s+on\s+the\s+program|"
+    r"covered\s+work|derived\s+from\s+the\s+program|\bthe\s+whole\b",
+    re.I,
+)
+_LATER_VERSION = re.compile(r"(?:or\s+\(at\s+your\s+option\)\s+|or\s+)any\s+later\s+version", re.I)
+_SECONDARY_DEF = re.compile(r"[\"\u201c]?secondary\s+licen[cs]es?[\"\u201d]?\s+means\b(?P<body>[^\n]{0,400})", re.I)
+_LGPL_TO_GPL = re.compile(
+    r"opt\s+to\s+apply\s+the\s+terms\s+of\s+the\s+ordinary\s+GNU\s+General\s+Public\s+License"
+    r"|incorporates\s+the\s+terms\s+and\s+conditions\s+of\s+version\s+(?P<v>\d)\s+of\s+the\s+GNU\s+General\s+Public\s+License",
+    re.I,
+)
+_COMBINE_WITH = re.compile(
+    r"permission\s+to\s+link\s+or\s+combine\s+any\s+covered\s+work\s+with\s+a\s+work\s+licensed\s+under\s+"
+    r"version\s+(?P<v>\d)\s+of\s+the\s+GNU\s+(?P<name>Affero\s+General|General)\s+Public\s+License",
+    re.I,
+)
+_RELICENSE_UNDER = re.compile(
+    r"(?:may|can)\s+(?:also\s+)?(?:re-?license|redistribute|distribute|convey|sublicense)[^.;]{0,80}?\bunder\s+"
+    r"(?:the\s+terms\s+of\s+)?(?P<name>(?:the\s+)?(?:GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+License|"
+    r"Apache\s+License|MIT\s+License|Mozilla\s+Public\s+License|Eclipse\s+Public\s+License)[^.;]{0,80})",
+    re.I,
+)
+_PATENT_OWN_TERMS = re.compile(r"additional\s+terms|further\s+restrictions?\s+within\s+the\s+meaning", re.I)
+_TITLE = re.compile(
+    r"(?P<name>GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+License|Mozilla\s+Public\s+License|"
+    r"Eclipse\s+Public\s+License|Apache\s+License|European\s+Union\s+Public\s+Licen[cs]e)"
+    r"[\s,]*(?:Version|v\.?)?\s*(?P<v>\d+(?:\.\d+)?)?",
+    re.I,
+)
+
+_FAMILIES = [
+    ("AGPL", re.compile(r"GNU\s+Affero\s+General\s+Public", re.I)),
+    ("LGPL", re.compile(r"GNU\s+(?:Lesser|Library)\s+General\s+Public", re.I)),
+    ("GPL", re.compile(r"GNU\s+General\s+Public", re.I)),
+    ("MPL", re.compile(r"Mozilla\s+Public", re.I)),
+    ("EPL", re.compile(r"Eclipse\s+Public", re.I)),
+    ("Apache", re.compile(r"Apache\s+License", re.I)),
+    ("EUPL", re.compile(r"European\s+Union\s+Public", re.I)),
+    ("MIT", re.compile(r"\bMIT\s+License", re.I)),
+]
+_SPDX_FAMILY = re.compile(r"^(?P<f>AGPL|LGPL|GPL|MPL|EPL|Apache|EUPL)-(?P<v>\d+(?:\.\d+)?)", re.I)
+
+
+def family_of_name(name: str) -> str | None:
+    """The license family a name such as 'GNU Lesser General Public License' belongs to."""
+    for family, pattern in _FAMILIES:
+        if pattern.search(name):
+            return family
+    return None
+
+
+def identity_from_spdx(spdx: str, *, label: str | None = None, or_later: bool = False) -> Identity:
+    """Family and version from an SPDX id (``GPL-2.0-or-later`` -> GPL 2.0, or later)."""
+    m = _SPDX_FAMILY.match(spdx)
+    later = or_later or spdx.endswith("-or-later") or spdx.endswith("+")
+    if not m:
+        return Identity(label or spdx, spdx, None, None, later)
+    family = {"agpl": "AGPL", "lgpl": "LGPL", "gpl": "GPL", "mpl": "MPL", "epl": "EPL", "apache": "Apache", "eupl": "EUPL"}[
+        m.group("f").lower()
+    ]
+    return Identity(label or spdx, spdx, family, float(m.group("v")), later)
+
+
+def identity_from_text(label: str, text: str) -> tuple[str | None, float | None]:
+    """Family and version from the title of a license text (its first lines)."""
+    head = _WS.sub(" ", text[:400])
+    m = _TITLE.search(head)
+    if not m:
+        return None, None
+    family = family_of_name(m.group("name"))
+    version = float(m.group("v")) if m.group("v") else None
+    return family, version
+
+
+def _targets_in(body: str) -> tuple[tuple[str, float, bool], ...]:
+    """Licenses named in a phrase: 'the GNU General Public License, Version 2.0, ... or any later versions'."""
+    later_all = bool(re.search(r"any\s+later\s+versions?", body, re.I))
+    out: list[tuple[str, float, bool]] = []
+    for m in _TITLE.finditer(body):
+        family = family_of_name(m.group("name"))
+        if family is None:
+            continue
+        version = float(m.group("v")) if m.group("v") else 0.0
+        out.append((family, version, later_all))
+    return tuple(dict.fromkeys(out))
+
+
+class _Reader:
+    def __init__(self, label: str, analysis: Analysis) -> None:
+        self.label = label
+        self.analysis = analysis
+        self.clauses = analysis.clauses
+
+    def clause_at(self, offset: int) -> Clause | None:
+        for clause in self.clauses:
+            if clause.start <= offset < clause.end:
+                return clause
+        return None
+
+    def span_text(self, start: int, end: int) -> str:
+        parts = []
+        for clause in self.clauses:
+            if clause.end <= start or clause.start >= end:
+                continue
+            lo, hi = max(start, clause.start), min(end, clause.end)
+            parts.append(clause.text[lo - clause.start : hi - clause.start])
+        return "".join(parts)
+
+    def cite(self, start: int, end: int, clause_id: str | None = None) -> Citation:
+        clause = self.clause_at(start)
+        text = _WS.sub(" ", self.span_text(start, end)).strip()
+        if len(text) > _EVIDENCE_CHARS:
+            text = text[: _EVIDENCE_CHARS - 3].rstrip() + "..."
+        line = clause.line if clause else 1
+        if clause is not None:
+            line = clause.line + clause.text.count("\n", 0, start - clause.start)
+        return Citation(self.label, clause_id or (clause.id if clause else "?"), line, text)
+
+    def cite_term(self, term: Term) -> Citation:
+        return self.cite(term.start, term.end, term.clause)
+
+    def search(self, pattern: re.Pattern) -> list[tuple[re.Match, Citation]]:
+        """Matches of ``pattern`` in each clause's text (whitespace-collapsed), with the sentence cited."""
+        found = []
+        for clause in self.clauses:
+            flat = clause.text
+            for m in pattern.finditer(_WS.sub(" ", flat)):
+                # Map back approximately: cite the sentence of the clause that holds the match.
+                start, end = _sentence_around(flat, m.group(0))
+                found.append((m, self.cite(clause.start + start, clause.start + end, clause.id)))
+        return found
+
+
+def _sentence_around(text: str, needle: str) -> tuple[int, int]:
+    words = needle.split()
+    pattern = r"\s+".join(re.escape(w) for w in words[:6])
+    m = re.search(pattern, text)
+    if not m:
+        return 0, min(len(text), _EVIDENCE_CHARS)
+    start = max(text.rfind(". ", 0, m.start()), text.rfind("\n\n", 0, m.start()))
+    start = 0 if start < 0 else start + 2
+    end = text.find(". ", m.end())
+    end = len(text) if end < 0 else end + 1
+    return start, end
+
+
+def build_profile(identity: Identity, analysis: Analysis) -> Profile:
+    """Read the compatibility profile of one analysed license text."""
+    reader = _Reader(identity.label, analysis)
+    profile = Profile(identity=identity, analysis=analysis)
+    same_license: list[tuple[Term, str]] = []
+    for term in analysis.terms:
+        kind = TermKind(term.kind)
+        category = kind.value.split(".", 1)[0]
+        if category == "grant":
+            profile.grants.setdefault(kind, reader.cite_term(term))
+        elif category == "cond":
+            profile.conditions.setdefault(kind, []).append((reader.cite_term(term), dict(term.params)))
+            if kind is TermKind.COND_SAME_LICENSE:
+                same_license.append((term, _WS.sub(" ", reader.span_text(term.start, term.end))))
+        elif kind in RESTRICTIONS:
+            profile.restrictions.setdefault(kind, []).append(reader.cite_term(term))
+        elif kind is TermKind.INFO_PATENT_TERMINATION and profile.patent_termination is None:
+            profile.patent_termination = reader.cite_term(term)
+
+    # Copyleft and its scope: the weakest scope the same-license clauses grant wins,
+    # because a "larger work under terms of your choice" permission limits the copyleft.
+    if same_license or TermKind.COND_NETWORK_USE in profile.conditions:
+        scope, cite = Scope.WORK, None
+        for term, text in same_license:
+            if _FILE_SCOPE.search(text):
+                scope, cite = Scope.FILE, reader.cite_term(term)
+                break
+        if scope is Scope.WORK:
+            for term, text in same_license:
+                if _LIBRARY_SCOPE.search(text):
+                    scope, cite = Scope.LIBRARY, reader.cite_term(term)
+                    break
+        if cite is None:
+            best = next(((t, x) for t, x in same_license if _WORK_SCOPE.search(x)), None)
+            best = best or (same_license[0] if same_license else None)
+            if best is not None:
+                cite = reader.cite_term(best[0])
+            else:
+                cite = profile.conditions[TermKind.COND_NETWORK_USE][0][0]
+        profile.copyleft, profile.copyleft_citation = scope, cite
+        for term, text in same_license:
+            if _NO_FURTHER.search(text):
+                profile.no_further_restrictions = reader.cite_term(term)
+                break
+        if profile.no_further_restrictions is None:
+            # The clause may have been labelled only as a grant or not at all; read the text.
+            hits = reader.search(_NO_FURTHER)
+            if hits:
+                profile.no_further_restrictions = hits[0][1]
+
+    _read_relicensing(reader, profile)
+    return profile
+
+
+def _read_relicensing(reader: _Reader, profile: Profile) -> None:
+    ident = profile.identity
+    for m, cite in reader.search(_SECONDARY_DEF):
+        targets = _targets_in(m.group("body"))
+        if targets:
+            designated = bool(re.search(r"identified\s+by\s+the\s+initial\s+contributor", m.group("body"), re.I))
+            profile.relicense.append(Relicense(targets, "secondary" if designated else "relicense", cite))
+    for m, cite in reader.search(_LGPL_TO_GPL):
+        version = float(m.group("v")) if m.group("v") else (ident.version or 2.0)
+        later = m.group("v") is None  # LGPL-2.1 s.3: "version 2 ... or any later version" of the GPL
+        profile.relicense.append(Relicense((("GPL", 2.0 if later else version, later),), "relicense", cite))
+    for m, cite in reader.search(_COMBINE_WITH):
+        family = "AGPL" if "affero" in m.group("name").lower() else "GPL"
+        profile.relicense.append(Relicense(((family, float(m.group("v")), False),), "combine", cite))
+    for m, cite in reader.search(_RELICENSE_UNDER):
+        targets = _targets_in(m.group("name"))
+        if targets and not any(r.citation.clause == cite.clause for r in profile.relicense):
+            profile.relicense.append(Relicense(targets, "relicense", cite))
+    if ident.family and ident.version is not None:
+        # A notice such as "either version 2 of the License, or (at your option) any later version";
+        # the full license texts also quote it in their how-to appendix, which grants nothing.
+        later_hits = [h for h in reader.search(_LATER_VERSION) if _is_notice_only(reader) or h[1].line <= _NOTICE_LINES]
+        if later_hits:
+            profile.relicense.append(Relicense(((ident.family, ident.version, True),), "relicense", later_hits[0][1]))
+        elif ident.or_later:
+            cite = Citation(ident.label, "expression", 1, f"{ident.label}: this version or any later version")
+            profile.relicense.append(Relicense(((ident.family, ident.version, True),), "relicense", cite))
+
+
+# A notice that applies the license sits at the top, before the license's own title.
+_NOTICE_LINES = 12
+
+
+def _is_notice_only(reader: _Reader) -> bool:
+    """A short text that applies a license ('This program is free software ...'), not the license itself."""
+    return sum(len(c.text) for c in reader.clauses) < 3000
+
+
+def accepts_patent_retaliation(profile: Profile) -> Citation | None:
+    """Where the outbound license itself carries a patent-retaliation term or admits additional terms."""
+    if profile.patent_termination is not None:
+        return profile.patent_termination
+    return None
