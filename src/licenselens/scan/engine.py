@@ -195,12 +195,13 @@ def display_path(path: Path | str, root: Path | None) -> str:
         return path
     p = Path(path)
     if root is not None:
+        # Lexical only: resolving symlinks could raise on a loop.
         try:
-            return p.resolve().relative_to(root.resolve()).as_posix()
+            return p.relative_to(root).as_posix()
         except ValueError:
             pass
         try:
-            return p.relative_to(root).as_posix()
+            return Path(os.path.abspath(p)).relative_to(os.path.abspath(root)).as_posix()
         except ValueError:
             pass
     return p.as_posix()
