@@ -45,10 +45,22 @@ class Region:
     hits: int
     score: float
     exact_score: float | None = None
+    exact_matched: int = 0
 
     @property
     def final_score(self) -> float:
         return self.score if self.exact_score is None else self.exact_score
+
+    @property
+    def rank(self) -> float:
+        """How much of the text this reference explains, and how well: matched units x score squared.
+
+        A license wholly contained in a larger one (MIT in a modified MIT) loses
+        to the larger one when the text holds the larger one's extra words too.
+        """
+        if self.exact_score is None:
+            return self.hits * self.score**2
+        return self.exact_matched * self.exact_score**2
 
     def token_span(self) -> tuple[int, int]:
         """Word positions covered, ``[start, end)``."""
@@ -112,9 +124,21 @@ def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray) 
     gap_limit = max(MIN_GAP, int(0.05 * len(ref_shingles)))
     breaks = np.flatnonzero(np.diff(positions) > gap_limit)
     bounds = np.concatenate(([0], breaks + 1, [len(positions)]))
-    # The run with the most matched shingles is where the reference is.
-    best = int(np.argmax(np.diff(bounds)))
-    first, last = int(positions[bounds[best]]), int(positions[bounds[best + 1] - 1])
+    counts = np.diff(bounds)
+    keep = counts >= min(3, len(positions))
+    firsts, lasts, counts = positions[bounds[:-1]][keep], positions[bounds[1:] - 1][keep], counts[keep]
+    if len(counts) > 64:  # keep the densest runs: a reference is rarely cut in more pieces
+        top = np.sort(np.argsort(-counts, kind="stable")[:64])
+        firsts, lasts, counts = firsts[top], lasts[top], counts[top]
+    # The span of consecutive runs i..j that resembles the reference best (an
+    # inserted paragraph splits a license into runs that belong together).
+    cum = np.concatenate(([0], np.cumsum(counts)))
+    hits = cum[None, 1:] - cum[:-1, None]
+    span = lasts[None, :] - firsts[:, None] + 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dice = np.where(span > 0, 2 * hits / (np.maximum(span, 1) + len(ref_shingles)), -1.0)
+    i, j = np.unravel_index(int(np.argmax(dice)), dice.shape)
+    first, last = int(firsts[i]), int(lasts[j])
     region_shingles = np.unique(qsh[first : last + 1][free[first : last + 1]])
     hits = int(np.count_nonzero(_member(ref_shingles, region_shingles)))
     score = 2 * hits / (len(region_shingles) + len(ref_shingles))
@@ -149,11 +173,12 @@ def reference_words(reference: Reference) -> _ReferenceWords:
     return cached
 
 
-def _similarity(a: list[str], b: list[str]) -> float:
+def _similarity(a: list[str], b: list[str]) -> tuple[float, int]:
+    """Exact similarity of two word sequences (2M / total) and the number M of aligned words."""
     if a == b:
-        return 1.0
+        return 1.0, len(a)
     matched = sum(i1 - i0 for tag, i0, i1, _, _ in align(a, b) if tag == "equal")
-    return 2 * matched / max(1, len(a) + len(b))
+    return 2 * matched / max(1, len(a) + len(b)), matched
 
 
 def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = True, tie_break: bool = True) -> TextMatch:
@@ -171,17 +196,18 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
         found = [r for r in found if r.score >= MIN_REGION_SCORE * 0.8]
         if not found:
             break
-        found.sort(key=lambda r: (-r.score, -r.hits, r.ref))
+        found.sort(key=lambda r: (-r.rank, -r.score, r.ref))
         best = found[0]
         if tie_break:
             # Only rivals covering about the same words are in contention.
-            rivals = [r for r in found if r.score >= best.score - TIE_MARGIN and _overlap(r, best) > 0.5]
+            rivals = [r for r in found if r.rank >= best.rank * (1 - 2 * TIE_MARGIN) and _overlap(r, best) > 0.5]
             if len(rivals) > 1:
                 for r in rivals:
                     ref_words = reference_words(index.references[r.ref]).words
-                    r.exact_score = _similarity(_words(tokens, r), ref_words)
-                found.sort(key=lambda r: (-r.final_score, -r.hits, r.ref))
-                best = found[0]
+                    r.exact_score, r.exact_matched = _similarity(_words(tokens, r), ref_words)
+                rivals.sort(key=lambda r: (-r.rank, -r.final_score, r.ref))
+                best = rivals[0]
+                found = rivals + [r for r in found if r not in rivals]
         if best.final_score < MIN_REGION_SCORE:
             break
         regions.append(best)

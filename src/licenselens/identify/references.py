@@ -154,16 +154,19 @@ def _load_folder(folder: Path, pattern: str, is_notice: bool, skip_deprecated: b
     return references, bodies
 
 
+def _notices() -> tuple[list[Reference], list[str]]:
+    folder = corpus_path("notices")
+    if not folder.is_dir():
+        return [], []
+    return _load_folder(folder, "*.NOTICE", True, False)
+
+
 @cache
 def curated_index() -> ReferenceIndex:
     """Index of ``corpora/licenses/*.LICENSE`` and ``corpora/notices/*.NOTICE``."""
     references, bodies = _load_folder(corpus_path("licenses"), "*.LICENSE", False, False)
-    notices = corpus_path("notices")
-    if notices.is_dir():
-        more, more_bodies = _load_folder(notices, "*.NOTICE", True, False)
-        references += more
-        bodies += more_bodies
-    return _build("curated", references, bodies)
+    notices, notice_bodies = _notices()
+    return _build("curated", references + notices, bodies + notice_bodies)
 
 
 def scancode_licenses_dir() -> tuple[Path, str] | None:
@@ -214,12 +217,15 @@ def scancode_index() -> ReferenceIndex:
             f"ScanCode license data not installed (install scancode-toolkit or licensedcode-data, or set {SCANCODE_ENV})",
         )
     folder, version = located
-    cache_file = _cache_file(version)
+    notices, notice_bodies = _notices()
+    # Our standard notices join ScanCode's texts; a change to them invalidates the cache.
+    digest = hashlib.sha256("\n".join(notice_bodies).encode()).hexdigest()[:8]
+    cache_file = _cache_file(f"{version}-n{digest}")
     index = _read_cache(cache_file, folder)
     if index is not None:
         return index
     references, bodies = _load_folder(folder, "*.LICENSE", False, True)
-    index = _build(f"scancode ({version})", references, bodies)
+    index = _build(f"scancode ({version})", references + notices, bodies + notice_bodies)
     _write_cache(cache_file, index, folder)
     return index
 
@@ -254,8 +260,9 @@ def _read_cache(cache_file: Path, folder: Path) -> ReferenceIndex | None:
             meta = json.loads(str(data["meta"]))
             if meta.get("folder") != str(folder):
                 return None
+            notices = {r.id: r for r in _notices()[0]}
             references = [
-                Reference(rid, key, spdx, name, bool(notice), str(folder / f"{rid}.LICENSE"))
+                notices[rid] if notice and rid in notices else Reference(rid, key, spdx, name, bool(notice), str(folder / f"{rid}.LICENSE"))
                 for rid, key, spdx, name, notice in meta["references"]
             ]
             return ReferenceIndex(
