@@ -124,11 +124,20 @@ def test_a_ban_that_adds_purposes_to_the_law_stays_an_error(sentence):
     assert [f.severity for f in r.findings] == [Severity.ERROR]
 
 
-def test_low_confidence_restriction_is_unclear_not_an_error():
+def test_low_confidence_restriction_is_an_unclear_info_finding_not_an_error():
     r = permissive("Use is subject to some terms.").label(3, "restrict.field-of-use", confidence=UNCLEAR_BELOW - 0.1).reason()
     (f,) = r.findings
     assert f.severity is Severity.INFO and "unclear" in f.message
+    # It does not outweigh the confident grant.
+    assert r.freedoms[Freedom.USE].status is Status.GRANTED
+    assert r.verdict is Verdict.OPEN
+
+
+def test_low_confidence_restriction_against_a_weak_grant_is_unclear():
+    doc = Doc("License", "You might be able to use it.", "Use is subject to some terms.")
+    r = doc.label(1, "grant.use", confidence=0.4).label(2, "restrict.field-of-use", confidence=0.4).reason()
     assert r.freedoms[Freedom.USE].status is Status.UNCLEAR
+    assert [f.severity for f in r.findings] == [Severity.INFO]
     assert r.verdict is Verdict.RESTRICTED
 
 

@@ -8,10 +8,7 @@ Per freedom (use, study, modify, share), first match wins:
 1. ``restricted``: at least one finding for the freedom at ``error`` or
    ``warning`` (findings at ``info``, such as a ban that only restates the law,
    do not restrict).
-2. ``unclear``: a restriction for the freedom was found with a classifier
-   confidence below ``UNCLEAR_BELOW`` (its finding is kept, at ``info``), or the
-   only grants that open the freedom are below that confidence.
-3. ``absent``: no grant opens the freedom. Grants open freedoms as the taxonomy
+2. ``absent``: no grant opens the freedom. Grants open freedoms as the taxonomy
    says (``KindInfo.freedoms``): ``grant.use`` opens use *and study* (a work you
    may run is a work you may inspect, unless a ``restrict.no-study`` term says
    otherwise); ``grant.modify`` opens modify; ``grant.reproduce``,
@@ -19,6 +16,10 @@ Per freedom (use, study, modify, share), first match wins:
    opens use and share. ``grant.patent`` and ``grant.outputs`` open nothing on
    their own: a patent license or rights in outputs are no copyright license
    to the work.
+3. ``unclear``: the only grants that open the freedom have a classifier
+   confidence below ``UNCLEAR_BELOW``. A restriction found below that
+   confidence is kept as an ``info`` finding marked unclear, for a reader to
+   check; it does not outweigh a confident grant.
 4. ``conditional``: a condition applies to the freedom (``KindInfo.freedoms``
    of the ``cond.*`` kinds: notices and attribution on share, copyleft on
    modify and share, ...).
@@ -72,8 +73,6 @@ def freedom_status(freedom: Freedom, terms: list[Term], hits: list[Hit]) -> Stat
     mine = [h for h in hits if h.decides and h.finding.freedom is freedom]
     if any(not h.unclear and h.finding.severity in (Severity.ERROR, Severity.WARNING) for h in mine):
         return Status.RESTRICTED
-    if any(h.unclear for h in mine):
-        return Status.UNCLEAR
     grants = [
         t
         for t in terms
@@ -82,6 +81,7 @@ def freedom_status(freedom: Freedom, terms: list[Term], hits: list[Hit]) -> Stat
     if not grants:
         return Status.ABSENT
     if all(t.confidence < UNCLEAR_BELOW for t in grants):
+        # Weak evidence either way: say so rather than guess.
         return Status.UNCLEAR
     conditions = [
         t

@@ -104,4 +104,5 @@ class TextFormat(AnalysisFormat):
                 console.print(f"  {t.kind.value:<22} clause {t.clause}, line {lines.get(t.clause, '?')}")
         console.print()
         console.print(summary_line(analysis), soft_wrap=True)
-        return buffer.getvalue()
+        # Table cells and padding fill the width with spaces; keep lines clean.
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

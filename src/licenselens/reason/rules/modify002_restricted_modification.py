@@ -1,4 +1,4 @@
-"""MODIFY-002 modify.purpose-scoped."""
+"""MODIFY-002 modify.restricted-modification."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class ModifyPurposeScoped(ScopedRule):
     """
 
     code = "MODIFY-002"
-    name = "modify.purpose-scoped"
+    name = "modify.restricted-modification"
     freedom = Freedom.MODIFY
     principle = Principle.ANY_PURPOSE
     severity = Severity.ERROR

@@ -1,4 +1,4 @@
-"""SHARE-002 share.purpose-scoped."""
+"""SHARE-002 share.restricted-distribution."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class SharePurposeScoped(ScopedRule):
     """
 
     code = "SHARE-002"
-    name = "share.purpose-scoped"
+    name = "share.restricted-distribution"
     freedom = Freedom.SHARE
     principle = Principle.ANY_PURPOSE
     severity = Severity.ERROR
