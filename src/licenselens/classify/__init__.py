@@ -35,31 +35,9 @@ def normalized(text: str) -> str:
 
 
 def _units(clause: Clause) -> list[tuple[int, int]]:
-    try:
-        from licenselens.segment import units
-    except ImportError:  # segment not installed yet: fall back to sentences
-        return _sentences(clause)
+    from licenselens.segment import units
+
     return units(clause)
-
-
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[\"\u201c(\[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*]|\(?[0-9a-zA-Z]{1,4}[.)])\s)")
-
-
-def _sentences(clause: Clause) -> list[tuple[int, int]]:
-    """Sentence and list-item spans of a clause, original offsets, whitespace trimmed."""
-    spans = []
-    pos = 0
-    text = clause.text
-    for m in [*_SENTENCE_END.finditer(text), None]:
-        end = m.start() if m else len(text)
-        piece = text[pos:end]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece.rstrip())
-        if trail > lead:
-            spans.append((clause.start + pos + lead, clause.start + pos + trail))
-        if m:
-            pos = m.end()
-    return spans
 
 
 def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> list[Term]:

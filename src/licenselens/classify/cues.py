@@ -209,6 +209,24 @@ NEGATORS = frozenset({"not", "n't", "no", "never", "neither", "nor", "without", 
 SCOPE_BREAKS = frozenset({",", ";", ":", ".", "(", ")", "!", "?"})
 
 
+@dataclass
+class Reading:
+    """A tokenized unit: the spaCy doc, lower-cased tokens, negation scope and cues."""
+
+    doc: Doc
+    lowers: list[str]
+    scope: list[bool]
+    cues: list[Cue]
+
+
+def _expand(phrase: str) -> list[str]:
+    """Literal phrases of a phrase with alternatives: 'may|shall not' -> 'may not', 'shall not'."""
+    out = [""]
+    for word in phrase.split():
+        out = [f"{head} {alt}".strip() for head in out for alt in word.split("|")]
+    return out
+
+
 def _english_tokenizer():
     """Build spaCy's English tokenizer directly, without the language registry's entry-point scan."""
     from spacy.lang.en import English
@@ -244,8 +262,8 @@ class CueFinder:
         self.matcher = Matcher(self.vocab)
         self.phrases = PhraseMatcher(self.vocab, attr="LOWER")
         for cue_id, phrases in CUE_PHRASES.items():
-            literal = [p for p in phrases if "|" not in p and " * " not in p]
-            patterned = [p for p in phrases if p not in literal]
+            literal = [x for p in phrases if " * " not in p and not p.startswith("* ") for x in _expand(p)]
+            patterned = [p for p in phrases if " * " in p or p.startswith("* ")]
             if literal:
                 self.phrases.add(cue_id, [self.tokenizer(p) for p in literal])
             if patterned:
@@ -268,9 +286,17 @@ class CueFinder:
         """Tokenize ``text`` (no other pipeline components)."""
         return self.tokenizer(text)
 
-    def cues(self, doc: Doc) -> list[Cue]:
+    def read(self, text: str) -> Reading:
+        """Tokenize ``text`` and find its cues and negation scope."""
+        doc = self.tokenizer(text)
+        lowers = [t.lower_ for t in doc]
+        scope = negation_scope(lowers)
+        return Reading(doc, lowers, scope, self.cues(doc, scope))
+
+    def cues(self, doc: Doc, scope: list[bool] | None = None) -> list[Cue]:
         """All cues of ``doc``, in token order, each marked when a negator governs it."""
-        scope = negation_scope(doc)
+        if scope is None:
+            scope = negation_scope([t.lower_ for t in doc])
         found: list[Cue] = []
         strings = self.vocab.strings
         for match_id, start, end in [*self.matcher(doc), *self.phrases(doc)]:
@@ -280,12 +306,11 @@ class CueFinder:
         return found
 
 
-def negation_scope(doc: Doc) -> list[bool]:
-    """For each token, whether it follows a negator within the same clause part."""
-    flags = [False] * len(doc)
+def negation_scope(lowers: list[str]) -> list[bool]:
+    """For each (lower-cased) token, whether it follows a negator within the same clause part."""
+    flags = [False] * len(lowers)
     active = False
-    for i, token in enumerate(doc):
-        lower = token.lower_
+    for i, lower in enumerate(lowers):
         if lower in SCOPE_BREAKS:
             active = False
             continue

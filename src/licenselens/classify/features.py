@@ -22,9 +22,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
-
-from licenselens.classify.cues import negation_scope
 
 if TYPE_CHECKING:  # pragma: no cover
     from licenselens.classify.cues import CueFinder
@@ -54,15 +53,18 @@ def strip_marker(text: str) -> str:
     return _MARKER.sub("", text, count=1)
 
 
-def _word(token) -> str | None:
-    if token.is_punct or token.is_space:
-        return None
-    if token.like_num:
+_NUMERIC = re.compile(r"^[$\u20ac\u00a3]?\d[\d,.]*%?$")
+_ALPHA = re.compile(r"[^\W\d_]")
+
+
+@lru_cache(maxsize=1 << 16)
+def word_feature(lower: str) -> str | None:
+    """The word feature of a lower-cased token: its stem, '<num>', '<url>', or None for punctuation."""
+    if _NUMERIC.match(lower):
         return "<num>"
-    if token.like_url or token.like_email:
+    if "://" in lower or lower.startswith("www.") or ("@" in lower and "." in lower):
         return "<url>"
-    lower = token.lower_
-    if not any(ch.isalpha() for ch in lower):
+    if not _ALPHA.search(lower):
         return None
     return stem(lower)
 
@@ -70,13 +72,12 @@ def _word(token) -> str | None:
 def unit_features(finder: CueFinder, text: str, context: str | None = None) -> list[str]:
     """The feature strings of one unit (normalized text) with its optional lead-in."""
     body = strip_marker(text)
-    doc = finder.doc(body)
+    reading = finder.read(body)
     feats: list[str] = []
-    cues = finder.cues(doc)
-    negated = negation_scope(doc)
-    words = [_word(t) for t in doc]
+    negated = reading.scope
     prev = "<s>"
-    for i, w in enumerate(words):
+    for i, lower in enumerate(reading.lowers):
+        w = word_feature(lower)
         if w is None:
             continue
         feats.append("w:" + w)
@@ -85,7 +86,7 @@ def unit_features(finder: CueFinder, text: str, context: str | None = None) -> l
             feats.append("n:" + w)
         prev = w
     seen: list[str] = []
-    for cue in cues:
+    for cue in reading.cues:
         feats.append("c:" + cue.id)
         if cue.negated:
             feats.append("cn:" + cue.id)
@@ -100,18 +101,23 @@ def unit_features(finder: CueFinder, text: str, context: str | None = None) -> l
     return feats
 
 
-def context_features(finder: CueFinder, context: str) -> list[str]:
-    """Features of a lead-in: its words and cues, in the context block."""
+@lru_cache(maxsize=256)
+def _context_features(finder: CueFinder, context: str) -> tuple[str, ...]:
     tail = strip_marker(context)[-CONTEXT_CHARS:]
-    doc = finder.doc(tail)
-    feats = ["x:" + w for w in (_word(t) for t in doc) if w is not None]
-    for cue in finder.cues(doc):
+    reading = finder.read(tail)
+    feats = ["x:" + w for w in map(word_feature, reading.lowers) if w is not None]
+    for cue in reading.cues:
         feats.append("xc:" + cue.id)
         if cue.negated:
             feats.append("xcn:" + cue.id)
     if tail.rstrip().endswith(":"):
         feats.append("x:<colon>")
-    return feats
+    return tuple(feats)
+
+
+def context_features(finder: CueFinder, context: str) -> list[str]:
+    """Features of a lead-in: its words and cues, in the context block (cached: list items share it)."""
+    return list(_context_features(finder, context))
 
 
 def _shape(text: str) -> list[str]:

@@ -40,7 +40,7 @@ _UNIT_RE = re.compile(r"\b(" + "|".join(re.escape(u) for u in _UNITS) + r")\b", 
 _URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.I)
 # Double quotes, or single quotes that are not apostrophes ("Licensee's").
 _QUOTED = re.compile(
-    r"[\"\u201c\u201d]([^\"\u201c\u201d]{1,80}?)[\"\u201c\u201d]|(?<!\w)['\u2018]([^'\u2018\u2019]{1,80}?)['\u2019](?!\w)"
+    r"[\"\u201c\u201d]([^\"\u201c\u201d]{1,200}?)[\"\u201c\u201d]|(?<!\w)['\u2018]([^'\u2018\u2019]{1,200}?)['\u2019](?!\w)"
 )
 _NAME_CUE = re.compile(r"\b(?:beginning|prefix|begin|start|name)", re.I)
 
