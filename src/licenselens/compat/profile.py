@@ -272,6 +272,21 @@ def _sentence_around(text: str, needle: str) -> tuple[int, int]:
     return start, end
 
 
+def _binding(term: Term, analysis: Analysis) -> bool:
+    """A restriction binds when the analysis reports it as a finding at warning or error severity.
+
+    The reasoner reports low-confidence and law-only restrictions at info
+    severity; those do not decide a compatibility question. Analyses without
+    findings fall back to the term's confidence.
+    """
+    if not analysis.findings:
+        return term.confidence >= 0.5
+    for finding in analysis.findings:
+        if finding.severity.value in ("error", "warning") and finding.start < term.end and term.start < finding.end:
+            return True
+    return False
+
+
 def build_profile(identity: Identity, analysis: Analysis) -> Profile:
     """Read the compatibility profile of one analysed license text."""
     reader = _Reader(identity.label, analysis)
@@ -287,22 +302,25 @@ def build_profile(identity: Identity, analysis: Analysis) -> Profile:
             if kind is TermKind.COND_SAME_LICENSE:
                 same_license.append((term, _WS.sub(" ", reader.span_text(term.start, term.end))))
         elif kind in RESTRICTIONS:
-            profile.restrictions.setdefault(kind, []).append(reader.cite_term(term))
+            if _binding(term, analysis):
+                profile.restrictions.setdefault(kind, []).append(reader.cite_term(term))
+            else:
+                profile.notes.append(f"not counted (the analysis reports it only at low severity): {kind.value} {reader.cite_term(term)}")
         elif kind is TermKind.INFO_PATENT_TERMINATION and profile.patent_termination is None:
             profile.patent_termination = reader.cite_term(term)
 
-    # Copyleft and its scope: the weakest scope the same-license clauses grant wins,
-    # because a "larger work under terms of your choice" permission limits the copyleft.
+    # Copyleft and its scope: a library or file scope, when a same-license clause states one, wins
+    # over the whole-work default, because it is a permission that limits the copyleft.
     if same_license or TermKind.COND_NETWORK_USE in profile.conditions:
         scope, cite = Scope.WORK, None
         for term, text in same_license:
-            if _FILE_SCOPE.search(text):
-                scope, cite = Scope.FILE, reader.cite_term(term)
+            if _LIBRARY_SCOPE.search(text):
+                scope, cite = Scope.LIBRARY, reader.cite_term(term)
                 break
         if scope is Scope.WORK:
             for term, text in same_license:
-                if _LIBRARY_SCOPE.search(text):
-                    scope, cite = Scope.LIBRARY, reader.cite_term(term)
+                if _FILE_SCOPE.search(text):
+                    scope, cite = Scope.FILE, reader.cite_term(term)
                     break
         if cite is None:
             best = next(((t, x) for t, x in same_license if _WORK_SCOPE.search(x)), None)

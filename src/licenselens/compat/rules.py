@@ -50,7 +50,8 @@ def _same(inbound: Profile, outbound: Profile) -> bool:
         return True
     if a.text_hash and a.text_hash == b.text_hash:
         return True
-    return False
+    # GPL-3.0-only and GPL-3.0-or-later are one license text; only the version choice differs.
+    return a.family is not None and a.family == b.family and a.version is not None and a.version == b.version
 
 
 def _matches(relicense: Relicense, outbound: Profile) -> tuple[str, float, bool] | None:
@@ -87,7 +88,7 @@ def _notice_conditions(inbound: Profile, outbound: Profile) -> tuple[list[str], 
         reasons.append(f"{inbound.label}'s notices must be kept with its part: {notice[0]}")
     attribution = inbound.condition(TermKind.COND_ATTRIBUTION)
     if attribution and TermKind.COND_ATTRIBUTION not in outbound.conditions:
-        text = inbound.param(TermKind.COND_ATTRIBUTION, "text")
+        text = _mark(inbound.param(TermKind.COND_ATTRIBUTION, "text"))
         what = f'display "{text}"' if text else "keep the attribution notices (e.g. a NOTICE file) it requires"
         conditions.append(f"{what}, as {inbound.label} requires: {attribution[0]}")
     changes = inbound.condition(TermKind.COND_STATE_CHANGES)
@@ -176,7 +177,7 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
         return Outcome(
             V.CONDITIONAL,
             [f"{i}'s copyleft covers only its {part}: {cite}"] + reasons,
-            [f"keep the {i} {part} under {i} and offer their source; the rest may be under {o}"] + conditions,
+            [f"keep the {i} {part} under {i} with its source offered; the rest may be under {o}"] + conditions,
         )
 
     if outbound.no_further_restrictions is not None and inbound.patent_termination is not None:
@@ -219,7 +220,9 @@ def model(inbound: Profile, outbound: Profile) -> Outcome:
     reasons: list[str] = []
 
     # Output bans: what the inbound model's outputs may not be used for.
-    bans = inbound.restrictions.get(TermKind.RESTRICT_OUTPUT_USE, []) + inbound.restrictions.get(TermKind.RESTRICT_COMPETITION, [])
+    bans = list(dict.fromkeys(
+        inbound.restrictions.get(TermKind.RESTRICT_OUTPUT_USE, []) + inbound.restrictions.get(TermKind.RESTRICT_COMPETITION, [])
+    ))
     if same:
         reasons.append(f"the derived model is released under {i} itself")
         if flow:
@@ -231,7 +234,7 @@ def model(inbound: Profile, outbound: Profile) -> Outcome:
             conditions.append(f"{what}: {naming[0]}")
         attribution = inbound.condition(TermKind.COND_ATTRIBUTION)
         if attribution:
-            text = inbound.param(TermKind.COND_ATTRIBUTION, "text") or _quoted_mark(attribution[0].evidence)
+            text = _mark(inbound.param(TermKind.COND_ATTRIBUTION, "text")) or _quoted_mark(attribution[0].evidence)
             what = f'display "{text}"' if text else "give the attribution required"
             conditions.append(f"{what}: {attribution[0]}")
         for kind, cites in inbound.restrictions.items():
@@ -259,10 +262,7 @@ def model(inbound: Profile, outbound: Profile) -> Outcome:
         conditions.append(f"bind recipients to those restrictions: {flow[0]}")
         return Outcome(V.CONDITIONAL, [f"{o} carries every use restriction of {i}"], conditions)
 
-    if flow and not same:
-        reasons.append(f"{i} requires its terms to accompany derivatives: {flow[0]}")
-        return Outcome(V.INCOMPATIBLE, reasons + [f"{o} is a different license"], cause="flow-down")
-
+    # Without use restrictions, a flow-down clause passes on nothing beyond the notices.
     result = software(inbound, outbound)
     naming = inbound.condition(TermKind.COND_NAMING)
     if naming and result.verdict in (V.COMPATIBLE, V.CONDITIONAL):
@@ -271,6 +271,12 @@ def model(inbound: Profile, outbound: Profile) -> Outcome:
         result.conditions.append(f"{what}: {naming[0]}")
         result.verdict = V.CONDITIONAL
     return result
+
+
+def _mark(text: str | None) -> str | None:
+    """A quoted attribution worth repeating ("Built with Llama"), not a file name ("NOTICE")."""
+    text = " ".join(text.split()) if text else None
+    return text if text and " " in text else None
 
 
 def _quoted_mark(evidence: str) -> str | None:

@@ -134,12 +134,12 @@ def profile_of(source: LicenseSource) -> Profile | None:
 
 # --- resolving arguments ------------------------------------------------------------------
 
-_PATHLIKE = re.compile(r"[/\\]|\.(?:txt|md|LICENSE|license|rst)$|^\.|^LICEN[CS]E", re.I)
+_PATHLIKE = re.compile(r"[/\\]|\.(?:txt|md|rst|license|licence|html?)$|^\.")
 
 
 def looks_like_path(arg: str) -> bool:
     """An argument that names a file rather than an SPDX expression."""
-    return os.path.exists(arg) or bool(_PATHLIKE.search(arg)) and " " not in arg.strip()
+    return os.path.isfile(arg) or (bool(_PATHLIKE.search(arg)) and " " not in arg.strip())
 
 
 def read_path(path: str) -> LicenseSource:
