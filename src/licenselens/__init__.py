@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # pragma: no cover
     from licenselens.model import Analysis
 
-__all__ = ["__version__", "analyze"]
+__all__ = ["__version__", "analyze", "scan"]
 
 
 def analyze(text_or_bytes: str | bytes, path: str | None = None) -> Analysis:
@@ -33,3 +33,7 @@ def analyze(text_or_bytes: str | bytes, path: str | None = None) -> Analysis:
         return analyze_bytes(bytes(text_or_bytes), path=path)
     source = Source(path=path, sha256=hashlib.sha256(text_or_bytes.encode("utf-8")).hexdigest())
     return analyze_text(text_or_bytes, source=source)
+
+
+# Bound after the subpackage loads, so `licenselens.scan` is the function and `licenselens.scan.engine` still imports.
+from licenselens.scan import scan  # noqa: E402

@@ -9,6 +9,7 @@ import typer
 from licenselens import __version__
 from licenselens.cli import analyze, explain, schema
 from licenselens.cli import check, scan
+from licenselens.cli import compat
 
 app = typer.Typer(
     name="licenselens",
@@ -39,3 +40,4 @@ app.command("explain")(explain.explain)
 app.command("schema")(schema.schema)
 app.command("scan")(scan.scan)
 app.command("check")(check.check)
+app.command("compat")(compat.compat)
