@@ -95,8 +95,13 @@ def _lines(text: str) -> list[_Line]:
         elif head.type == "HASHES":
             line = _Line(line_start, head.start_pos, indent, "heading", head.value, head.type, rest)
         elif head.type == "BULLET":
-            kind = "rule" if _RULE_RE.fullmatch(rest) else "bullet"
-            line = _Line(line_start, head.start_pos, indent, kind, head.value, head.type, rest)
+            if head.value == "*" and rest.endswith("*"):
+                rest = rest[:-1].strip()  # a line of a box drawn with asterisks: its content is text
+                kind = "rule" if _RULE_RE.fullmatch(rest) else "text"
+                line = _Line(line_start, head.start_pos, indent, kind, rest=rest)
+            else:
+                kind = "rule" if _RULE_RE.fullmatch(rest) else "bullet"
+                line = _Line(line_start, head.start_pos, indent, kind, head.value, head.type, rest)
         else:
             line = _Line(line_start, head.start_pos, indent, "item", head.value, head.type, rest)
         line.blank_before = blank_before
@@ -201,9 +206,29 @@ def _real_item(line: _Line, cur: _Block | None) -> bool:
         return True
     # Inside a paragraph only after a finished sentence, or as the next item of a tight list;
     # "... added under section\n    7.  This requirement ..." is wrapped text.
-    if _SENTENCE_END_RE.search(cur.last_rest):
+    if _SENTENCE_END_RE.search(cur.last_rest) or cur.nlines == 1 and _title_like(cur.last_rest, 10):
+        return True  # after a finished sentence or a heading line ("Section IV: OTHER PROVISIONS")
+    if cur.kind not in ("item", "bullet"):
+        return False
+    if line.indent != cur.line.indent:
+        return line.mtype == cur.line.mtype or line.indent > cur.line.indent
+    return line.mtype == cur.line.mtype and _follows(cur.line.marker, line.marker)
+
+
+def _follows(prev: str, marker: str) -> bool:
+    """Whether ``marker`` can be the next marker after ``prev`` in a tight list ("2." after "1.")."""
+    if prev == marker or prev[:1] in "-*+" or not prev:
+        return prev[:1] in "-*+\u2022" or prev == marker  # bullets, and Markdown's repeated "1."
+    a, b = _MULTILEVEL_PART_RE.findall(prev.lower()), _MULTILEVEL_PART_RE.findall(marker.lower())
+    if not a or not b:
         return True
-    return cur.kind in ("item", "bullet") and (line.mtype == cur.line.mtype or line.indent > cur.line.indent)
+    if len(a) == len(b) and a[:-1] == b[:-1]:
+        return _part_value(b[-1]) == _part_value(a[-1]) + 1 or _roman(b[-1]) == _roman(a[-1]) + 1
+    return len(b) < len(a) and b[:-1] == a[: len(b) - 1] and _part_value(b[-1]) == _part_value(a[len(b) - 1]) + 1
+
+
+def _part_value(part: str) -> int:
+    return int(part) if part.isdigit() else ord(part[0]) - 96 if len(part) == 1 else _roman(part)
 
 
 # ---------------------------------------------------------------------------
@@ -219,7 +244,7 @@ class _Open:
     style: str = ""
     indent: int = 0
     value: int = 0
-    path: tuple[int, ...] = ()
+    path: tuple[str, ...] = ()  # explicit number path ("1", "2") for "1.1" style children
     prefix: bool = True  # whether children's ids start with this id
     section_like: bool = False
     hlevel: int = 0  # Markdown heading level for roots (7 for plain headings)
@@ -271,16 +296,20 @@ def _letters(n: int) -> str:
 
 
 _SMALL_WORDS = frozenset(
-    "a an and as at by for from in into of on or over per the to under upon via with without its your our".split()
+    "a an and as at by for from in into of on or over per the to under upon via with without its your our "
+    "is are be been was were shall will may must can not no between that which who than then these those "
+    "such any all each every other you it".split()
 )
 _HEADING_IN_ITEM_RE = re.compile(r"([A-Z][^.:;!?\n]{0,80}?)[.:](?=\s|$)")
+# "Use-based restrictions. The restrictions ...": a short phrase, a period, then a new sentence.
+_SHORT_HEADING_RE = re.compile(r"([A-Z][\w'\-]*(?:[ ][\w'\-]+){0,5})\.[ ]+(?=[A-Z\"(])")
 _SEPARATOR_RE = re.compile(r"^[\s\-\u2013\u2014:.)]+")
 
 
 def _title_like(s: str, max_words: int = 12) -> bool:
     """Short, Title Case or ALL CAPS, no sentence punctuation at the end."""
     s = s.strip()
-    if not s or len(s) > 100 or s[-1] in ".,;" or _COPYRIGHT_RE.match(s) or "://" in s or "@" in s:
+    if not s or len(s) > 100 or s[-1] in ".,;:" or _COPYRIGHT_RE.match(s) or "://" in s or "@" in s:
         return False
     words = s.split()
     if len(words) > max_words:
@@ -292,15 +321,21 @@ def _title_like(s: str, max_words: int = 12) -> bool:
     return upper >= 0.7 * len(significant)
 
 
-def _item_heading(rest: str) -> str | None:
-    """The heading at the start of an item: "Grant of Rights." in "a. Grant of Rights. You are ..."."""
+def _item_heading(rest: str, alone: bool = True) -> str | None:
+    """The heading at the start of an item: "Grant of Rights." in "a. Grant of Rights. You are ...".
+
+    ``alone``: the marker line is the whole block, so a short title-like line is all heading.
+    """
     rest = _SEPARATOR_RE.sub("", rest)
     if not rest:
         return None
     m = _HEADING_IN_ITEM_RE.match(rest)
     if m and _title_like(m.group(1), 10):
         return m.group(1).strip()
-    if _title_like(rest, 10):
+    m = _SHORT_HEADING_RE.match(rest)
+    if m:
+        return m.group(1)
+    if alone and _title_like(rest, 10):
         return rest.strip().rstrip(":")
     return None
 
@@ -329,6 +364,11 @@ class _Builder:
         self.definitions = 0
         self.seen_structure = False
         self.top_counts: dict[str, int] = {}  # position counters of the outermost level
+        self.used: set[str] = set()
+        self.index = 0  # the block being read
+        first = next((b for b in blocks[1:] if b.kind != "text" or self._plain_heading(b)), None)
+        # GPL: "Copyright ..." before a heading "Preamble" must not take the id of the real preamble.
+        self.preamble_allowed = first is None or _slug(first.line.rest) != "preamble"
         self.has_structure = any(b.kind in ("item", "heading", "definition") for b in blocks[1:]) or any(
             b.kind == "text" and self._plain_heading(b) for b in blocks[1:]
         )
@@ -343,6 +383,7 @@ class _Builder:
         for o in self.stack:
             o.owns_last = False
         self.nodes.append(_Node(id_, block.line.start, parent.id if parent else None, level, heading))
+        self.used.add(id_)
 
     def top(self) -> _Open | None:
         return self.stack[-1] if self.stack else None
@@ -364,6 +405,7 @@ class _Builder:
     def run(self) -> list[_Node]:
         blocks = self.blocks
         for i, block in enumerate(blocks):
+            self.index = i
             if i == 0 and block.kind in ("text", "heading") and (
                 block.kind == "heading" or _title_like(block.line.rest) and (block.nlines <= 4)
             ) and (block.kind == "heading" or self.has_structure or len(blocks) > 1):
@@ -420,10 +462,27 @@ class _Builder:
         parent = self.top()
         id_ = self.root_prefix() + _slug(text)
         self.emit(id_, block, parent, text.strip() or None)
-        self.stack.append(_Open("root", id_, hlevel=hlevel, prefix=False))
+        self.stack.append(_Open("root", id_, hlevel=hlevel, prefix=self._numbering_restarts()))
+
+    def _numbering_restarts(self) -> bool:
+        """Whether the items after this heading number again from ids already used (concatenated texts)."""
+        for b in self.blocks[self.index + 1 : self.index + 40]:
+            if b.kind == "heading" or b.kind == "text" and self._plain_heading(b):
+                return False
+            if b.kind == "item":
+                marker = b.line.marker
+                if b.line.mtype in ("NUMBER", "MULTILEVEL"):
+                    return self.root_prefix() + marker.rstrip(".)") in self.used
+                return False
+        return False
 
     def plain_heading(self, block: _Block, i: int) -> None:
         text = block.line.rest
+        m = _MD_HEADING_NUMBER_RE.match(text)
+        if m and m.group(2)[0].isdigit() and m.group(3):
+            # "6. Disclaimer of Warranty" drawn inside a box of asterisks is still section 6.
+            self.numbered_section(block, _number_path(m.group(2)), m.group(3).strip(), indent=0)
+            return
         self.root_heading(block, text, 7)
 
     def attachment(self, block: _Block, word: str, label: str | None, rest: str) -> None:
@@ -435,17 +494,17 @@ class _Builder:
         self.emit(id_, block, None, heading)
         self.stack.append(_Open("root", id_, hlevel=0, prefix=True, section_like=True))
 
-    def numbered_section(self, block: _Block, path: tuple[int, ...], heading: str | None, indent: int) -> None:
+    def numbered_section(self, block: _Block, path: tuple[str, ...], heading: str | None, indent: int) -> None:
         """A section with an explicit number path: "Section 2", "Article II", "1.1", "## 3. Term"."""
         self.seen_structure = True
         self.pop_to_path(path)
         parent = self.top()
         id_ = self.root_prefix() + ".".join(map(str, path))
         self.emit(id_, block, parent, heading)
-        self.stack.append(_Open("item", id_, style="path", indent=indent, value=path[-1], path=path,
+        self.stack.append(_Open("item", id_, style="path", indent=indent, value=_path_value(path[-1]), path=path,
                                 section_like=True))
 
-    def pop_to_path(self, path: tuple[int, ...]) -> None:
+    def pop_to_path(self, path: tuple[str, ...]) -> None:
         """Pop to the item whose path is the parent of ``path`` (or to the root)."""
         want = path[:-1]
         if want:
@@ -478,28 +537,26 @@ class _Builder:
                     self.numbered_section(block, path, heading, line.indent)
                 return
         if mtype == "MULTILEVEL":
-            path = tuple(int(p) for p in line.marker.rstrip(".").split("."))
-            self.numbered_section(block, path, _item_heading(line.rest), line.indent)
+            path = _multilevel_path(line.marker)
+            self.numbered_section(block, path, _item_heading(line.rest, block.nlines == 1), line.indent)
             return
         style, value, label = _marker_style(line.marker, mtype, self.stack)
-        self.place(block, style, value, label, _item_heading(line.rest))
+        self.place(block, style, value, label, _item_heading(line.rest, block.nlines == 1))
 
     def _next_line_heading(self, block: _Block) -> str:
         """"Attachment A" alone on its line takes the next line as heading ("Use Restrictions")."""
         return block.second_rest if _title_like(block.second_rest, 8) else ""
 
-    def _section_groups(self, index: int, path: tuple[int, ...], indent: int) -> bool:
-        """A "Section II" whose next item is "2." numbered on its own groups sections (RAIL)."""
+    def _section_groups(self, index: int, path: tuple[str, ...], indent: int) -> bool:
+        """A "Section II" followed by items "2.", "3." numbered on their own groups them (RAIL)."""
         for b in self.blocks[index + 1 :]:
             if b.kind == "item":
-                if b.line.mtype == "NUMBER" and b.line.indent <= indent + 1:
-                    return int(b.line.marker[:-1]) != 1 or path[0] != 1
-                return False
+                return b.line.mtype == "NUMBER" and b.line.indent <= indent + 1
             if b.kind == "heading":
                 return False
         return False
 
-    def group(self, block: _Block, path: tuple[int, ...], heading: str | None) -> None:
+    def group(self, block: _Block, path: tuple[str, ...], heading: str | None) -> None:
         self.seen_structure = True
         while self.stack and not (self.stack[-1].kind == "root" and self.stack[-1].prefix):
             self.stack.pop()
@@ -513,34 +570,30 @@ class _Builder:
         self.seen_structure = True
         indent = block.line.indent
         stack = self.stack
-        # Paragraph lead-ins hold bullets only.
+        lead = stack[-1] if stack and stack[-1].kind == "para" else None
+        # Paragraph lead-ins hold bullets, and lists that would otherwise repeat used ids.
         while stack and stack[-1].kind == "para":
             stack.pop()
         # A less indented marker closes the more indented lists.
         while stack and stack[-1].kind == "item" and stack[-1].indent > indent + 1:
             stack.pop()
-        same = None
-        for j in range(len(stack) - 1, -1, -1):
-            if stack[j].kind == "root":
-                break
-            if stack[j].style == style:
-                same = j
-                break
-        sibling = False
-        if same is not None:
-            e = stack[same]
-            if abs(e.indent - indent) <= 1:
-                sibling = True
-            elif indent > e.indent + 1:
-                sibling = False  # deeper: a nested list of the same style (Markdown)
-            else:
-                sibling = value == e.value + 1
-        if sibling and same is not None:
-            prev = stack[same]
-            del stack[same:]
-        else:
-            prev = None
+        prev = self._sibling(style, value, indent, heading is not None)
+        if prev is not None:
+            del stack[stack.index(prev) :]
+        elif style.startswith("decimal") and value > 1 and stack and stack[-1].style == "path" and (
+            stack[-1].indent >= indent
+        ):
+            self.pop_items()  # "4." after "3.5" is the next section, not an item of 3.5
         parent = self.top()
+        if (
+            prev is None
+            and lead is not None
+            and (parent is None or parent.kind == "root")
+            and value == 1
+            and self.root_prefix() + label in self.used
+        ):
+            stack.append(lead)  # "You may ... provided that:" then "1." again: the list belongs to the lead-in
+            parent = lead
         parent_item = parent if parent is not None and parent.kind != "root" else None
         # Ordered lists of the same style nested by indentation are numbered by position.
         depth = sum(1 for o in stack if o.kind == "item" and o.style == style)
@@ -554,12 +607,42 @@ class _Builder:
             value = prev.value + 1
         else:
             component = label
-        prefix = parent.id + "." if parent_item is not None else self.root_prefix()
+        if parent_item is not None:
+            prefix = parent.id + "."
+        elif parent is not None and not style.startswith("decimal"):
+            prefix = parent.id + "."  # "(1)" or "(a)" under a heading: "preamble.1", never "1"
+        else:
+            prefix = self.root_prefix()
         id_ = prefix + component
         self.emit(id_, block, parent, heading)
-        path = (value,) if style == "decimal." and parent_item is None else ()
+        path = (str(value),) if style.startswith("decimal") and parent_item is None else ()
         stack.append(_Open("item", id_, style=style, indent=indent, value=value, path=path,
                            section_like=heading is not None))
+
+    def _sibling(self, style: str, value: int, indent: int, is_section: bool) -> _Open | None:
+        """The open item a new item of ``style`` continues, or None when it opens a nested list."""
+        same: list[_Open] = []  # same style, innermost first
+        for o in reversed(self.stack):
+            if o.kind == "root":
+                break
+            if o.style == style:
+                same.append(o)
+        if not same:
+            return None
+        near = [o for o in same if abs(o.indent - indent) <= 1]
+        successors = [o for o in near if o.value + 1 == value]
+        if successors:
+            # "5. Use-based restrictions." after a nested "4." continues the outer list.
+            return successors[-1] if is_section else successors[0]
+        if near:
+            e = near[0]
+            if value == 1 and (e.section_like or e.value >= 2):
+                return None  # "4. Distribution ..." then "1. ...": a nested list without indentation
+            return e  # repeated or skipped labels ("1." "1." in Markdown) stay siblings
+        shallower = [o for o in same if o.indent < indent - 1]
+        if shallower and shallower[0].value + 1 == value and not style.startswith("decimal"):
+            return shallower[0]  # sloppy indentation: "b." indented more than "a."
+        return None  # deeper: a nested list of the same style (Markdown)
 
     def bullet(self, block: _Block) -> None:
         indent = block.line.indent
@@ -594,7 +677,7 @@ class _Builder:
     def paragraph(self, block: _Block) -> None:
         indent = block.line.indent
         stack = self.stack
-        if not self.seen_structure and self.has_structure:
+        if not self.seen_structure and self.has_structure and self.preamble_allowed:
             if self.nodes and self.nodes[-1].id == "preamble":
                 return  # the preamble runs until the first structure
             self.nodes.append(_Node("preamble", block.line.start, None, 0, None))
@@ -639,17 +722,27 @@ def _component_after(prev: _Open, style: str) -> str:
     return str(n)
 
 
-def _number_path(token: str) -> tuple[int, ...]:
+def _number_path(token: str) -> tuple[str, ...]:
+    """"2.1" -> ("2", "1"); "II" -> ("2",)."""
     token = token.strip().rstrip(".:)")
     if not token:
         return ()
     if token[0].isdigit():
-        try:
-            return tuple(int(p) for p in token.split(".") if p)
-        except ValueError:
-            return ()
+        return tuple(str(int(p)) for p in token.split(".") if p.isdigit())
     value = _roman(token)
-    return (value,) if value else ()
+    return (str(value),) if value else ()
+
+
+_MULTILEVEL_PART_RE = re.compile(r"\d+|[a-z]+")
+
+
+def _multilevel_path(marker: str) -> tuple[str, ...]:
+    """"1.2.3" -> ("1", "2", "3"); "1.a)" and "7a)" -> ("1", "a")."""
+    return tuple(p if p.isalpha() else str(int(p)) for p in _MULTILEVEL_PART_RE.findall(marker))
+
+
+def _path_value(part: str) -> int:
+    return int(part) if part.isdigit() else ord(part) - 96
 
 
 def _marker_style(marker: str, mtype: str, stack: list[_Open]) -> tuple[str, int, str]:
