@@ -1,0 +1,41 @@
+"""``licenselens compat INBOUND... --outbound EXPR``: may these licenses be combined under that one?"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, emit, guarded
+
+
+class CompatFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Use(StrEnum):
+    SOFTWARE = "software"
+    MODEL = "model"
+
+
+@guarded
+def compat(
+    inbound: Annotated[list[str], typer.Argument(help="Inbound licenses: SPDX ids or expressions, or license files.", show_default=False)],
+    outbound: Annotated[str, typer.Option("--outbound", help="Outbound license: SPDX expression or license file.", show_default=False)],
+    use: Annotated[Use, typer.Option("--use", help="software: combine code; model: release a model derived from the inbound model.")] = Use.SOFTWARE,
+    format: Annotated[CompatFormat, typer.Option("--format", "-f", help="Output format.")] = CompatFormat.TEXT,
+) -> None:
+    """Tell whether the inbound licenses may go into a work (or a derived model) under the outbound license, citing clauses.
+
+    Exit 0 when compatible or conditional, 1 when incompatible or unknown, 2 on bad input.
+    """
+    from licenselens.compat import compat as run
+    from licenselens.compat.render import to_json, to_text
+    from licenselens.model import CompatVerdict
+
+    result = run(list(inbound), outbound, use=use.value)
+    emit(to_json(result) if format is CompatFormat.JSON else to_text(result, use=use.value))
+    ok = result.verdict in (CompatVerdict.COMPATIBLE, CompatVerdict.CONDITIONAL)
+    raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)
