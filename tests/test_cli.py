@@ -41,6 +41,12 @@ MILITARY = MIT + "\nThis software may not be used for military purposes.\n"
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Keep the result cache of these tests out of the user's cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def run(*args: str, input: str | bytes | None = None):
     return runner.invoke(app, list(args), input=input)
 
@@ -215,6 +221,25 @@ def test_output_file_is_written_whole_and_stdout_stays_empty(military, tmp_path)
     log = json.loads(out.read_text(encoding="utf-8"))
     assert log["version"] == "2.1.0"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["LICENSE-military", "report.sarif"]
+
+
+def test_cached_result_is_reused_and_identical(military, tmp_path, monkeypatch):
+    import licenselens.pipeline
+
+    db = tmp_path / "results.sqlite3"
+    first = run("analyze", str(military), "--format", "json", "--cache", str(db))
+    licenselens.pipeline.clear_memo()
+
+    def no_analysis(text):
+        raise AssertionError("analysed again despite the cache")
+
+    monkeypatch.setattr(licenselens.pipeline, "_run", no_analysis)
+    second = run("analyze", str(military), "--format", "json", "--cache", str(db))
+    assert second.exit_code == first.exit_code == 1
+    assert second.stdout == first.stdout
+    # --no-cache does not read it.
+    third = run("analyze", str(military), "--format", "json", "--no-cache")
+    assert third.exit_code == 2 and "analysed again" in third.stderr
 
 
 def test_markdown_format(military):

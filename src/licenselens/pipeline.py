@@ -5,6 +5,11 @@ SHA-256 of the normalized text, so the same license read twice (300 copies of
 MIT in one tree) is analysed once. Spans are offsets into the original text,
 so a memo entry is reused only when the original text is the same too; texts
 that normalize alike but differ in layout are analysed again.
+
+Given a ``ResultCache`` (``licenselens.cache``), results also persist across
+processes, under a key made of both text hashes and ``producer_version()``
+(the version, the shipped model and the analysing code), so a retrained model
+or a changed rule never reads a stale entry.
 """
 
 from __future__ import annotations
@@ -14,8 +19,18 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from licenselens.model import Analysis, Clause, Identified, Source, Term
 from licenselens.reason import Reasoning, reason
+
+if TYPE_CHECKING:  # pragma: no cover
+    from licenselens.cache import ResultCache
+
+#: Namespace of analyses in the persistent result cache.
+CACHE_NAMESPACE = "analysis"
 
 #: Analyses kept in the in-process memo.
 MEMO_SIZE = 256
@@ -70,15 +85,59 @@ def _run(text: str) -> _Result:
     return result
 
 
-def analyze_text(text: str, *, source: Source, identified: Identified | None = None) -> Analysis:
+@cache
+def producer_version() -> str:
+    """A digest of what produces an analysis: package version, shipped model,
+    grammar and the code of the analysing stages."""
+    import licenselens
+    from licenselens.resources import corpus_path, grammar_path
+
+    digest = hashlib.sha256(licenselens.__version__.encode())
+    package = Path(licenselens.__file__).resolve().parent
+    files = [package / "text.py", package / "segment.py", package / "pipeline.py"]
+    for stage in ("classify", "reason"):
+        files += sorted((package / stage).rglob("*.py"))
+    for locate, name in ((corpus_path, "model"), (grammar_path, None)):
+        try:
+            folder = locate(name) if name else locate("license.lark").parent
+        except FileNotFoundError:
+            continue
+        files += sorted(p for p in folder.glob("*") if p.is_file())
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(text: str) -> str:
+    """The persistent-cache key of a text (see the module documentation)."""
+    normalized = normalized_sha256(text)
+    original = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"{producer_version()}:{normalized}:{original}"
+
+
+def analyze_text(
+    text: str, *, source: Source, identified: Identified | None = None, cache: ResultCache | None = None
+) -> Analysis:
     """Analyse a decoded license text: clauses, terms, freedom verdicts, findings.
 
     ``source`` names the input (path and SHA-256 of its raw bytes);
     ``identified`` is the nearest known license when the caller has looked it
-    up (it explains, it never changes the verdict).
+    up (it explains, it never changes the verdict); ``cache`` keeps results
+    across processes.
     """
+    key = cache_key(text) if cache is not None else None
+    if cache is not None:
+        stored = cache.get(CACHE_NAMESPACE, key)
+        if stored is not None:
+            try:
+                body = Analysis.model_validate_json(stored)
+                return body.model_copy(update={"source": source, "identified": identified})
+            except ValueError:
+                pass  # an unreadable entry costs a recomputation
     r = _run(text)
-    return Analysis(
+    analysis = Analysis(
         source=source,
         identified=identified,
         clauses=r.clauses,
@@ -88,13 +147,18 @@ def analyze_text(text: str, *, source: Source, identified: Identified | None = N
         verdict=r.reasoning.verdict,
         openwashing=r.reasoning.openwashing,
     )
+    if cache is not None:
+        cache.put(CACHE_NAMESPACE, key, analysis.model_dump_json())
+    return analysis
 
 
-def analyze_bytes(data: bytes, *, path: str | None = None, identified: Identified | None = None) -> Analysis:
+def analyze_bytes(
+    data: bytes, *, path: str | None = None, identified: Identified | None = None, cache: ResultCache | None = None
+) -> Analysis:
     """Decode raw bytes (UTF-8, UTF-16 with BOM, Latin-1 fallback; binary refused with
     ``InputError``) and analyse them; ``source.sha256`` is the hash of ``data``."""
     from licenselens.text import decode
 
     text = decode(data, path)
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest())
-    return analyze_text(text, source=source, identified=identified)
+    return analyze_text(text, source=source, identified=identified, cache=cache)

@@ -54,6 +54,8 @@ def analyze(
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")] = FailOn.ERROR,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line.")] = False,
     explain: Annotated[str | None, typer.Option("--explain", metavar="RULE", help="Print a rule's documentation and exit.")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Result cache file (default: the user cache folder).", dir_okay=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
 ) -> None:
     """Read a license or acceptable-use policy and report, clause by clause, which freedoms survive."""
     if explain is not None:
@@ -71,7 +73,14 @@ def analyze(
     if output is not None:
         check_writable(output)
     source, data = read_input(file)
-    analysis = analyze_bytes(data, path=source)
+    from licenselens.cache import open_cache
+
+    results = open_cache(cache, enabled=not no_cache)
+    try:
+        analysis = analyze_bytes(data, path=source, cache=results)
+    finally:
+        if results is not None:
+            results.close()
 
     color = _use_color(output)
     width = shutil.get_terminal_size((100, 24)).columns if color else 100

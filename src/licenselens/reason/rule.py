@@ -60,9 +60,10 @@ class Context:
 
     def __post_init__(self) -> None:
         starts = [0]
-        for i, ch in enumerate(self.text):
-            if ch == "\n":
-                starts.append(i + 1)
+        i = self.text.find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = self.text.find("\n", i + 1)
         self._line_starts = starts
 
     def line_of(self, offset: int) -> int:
