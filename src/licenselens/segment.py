@@ -198,7 +198,7 @@ def _real_item(line: _Line, cur: _Block | None) -> bool:
         # "Section 2 of this Agreement" wrapped onto a new line is a reference, not a heading.
         if rest and not (rest[0] in "-:.\u2013\u2014(" or rest[0].isupper() or rest[0].isdigit()):
             return False
-        if line.mtype == "ATTACHMENT" and not re.search(r"[\s][A-Za-z0-9]{1,4}[.:]?$", line.marker) and rest and (
+        if line.mtype == "ATTACHMENT" and not re.search(r"(?:\s[A-Za-z0-9]{1,4}[.:]?|:)$", line.marker) and rest and (
             rest[0] not in ":-"
         ):
             return False  # a bare "Schedule" or "Appendix" needs a label or a colon
@@ -356,8 +356,9 @@ _MD_ATTACHMENT_RE = re.compile(
 class _Builder:
     """Walks the blocks, keeping the nesting stack, and records one node per clause."""
 
-    def __init__(self, blocks: list[_Block]) -> None:
+    def __init__(self, blocks: list[_Block], markdown: bool = False) -> None:
         self.blocks = blocks
+        self.markdown = markdown  # ordered lists are numbered by position, whatever their labels
         self.stack: list[_Open] = []
         self.nodes: list[_Node] = []
         self.paragraphs = 0
@@ -602,8 +603,9 @@ class _Builder:
         counts[style] = position
         if depth > 0 and style.startswith("decimal"):
             component = (_letters, _to_roman, str)[min(depth - 1, 2)](position)
-        elif prev is not None and value <= prev.value:
-            component = _component_after(prev, style)  # a repeated or restarted label continues the count
+        elif prev is not None and (value <= prev.value or self.markdown and style.startswith("decimal")):
+            # A repeated or restarted label continues the count; Markdown numbers ordered lists by position.
+            component = _component_after(prev, style)
             value = prev.value + 1
         else:
             component = label
@@ -660,8 +662,13 @@ class _Builder:
         counts = parent.counts if parent is not None else self.top_counts
         position = counts.get("bullet", 0) + 1
         counts["bullet"] = position
-        prefix = parent.id + "." if parent is not None else ""
-        id_ = prefix + str(position)
+        if parent is None:
+            id_ = str(position)
+        elif parent.kind == "root" and not parent.prefix:
+            # Under a heading, bullets number like an ordered list ("1", "1.2"), unless the ids are taken.
+            id_ = str(position) if str(position) not in self.used else f"{parent.id}.{position}"
+        else:
+            id_ = f"{parent.id}.{position}"
         self.emit(id_, block, parent, None)
         stack.append(_Open("item", id_, style="bullet", indent=indent, value=position))
 
@@ -800,7 +807,7 @@ def segment(nt: NormalizedText) -> list[Clause]:
     if not original:
         return []
     try:
-        nodes = _structure(nt.text)
+        nodes = _structure(nt.text, _MARKDOWN_RE.search(original) is not None)
     except Exception:  # noqa: BLE001 - the segmenter must never fail a text
         nodes = None
     if nodes is None:
@@ -811,9 +818,12 @@ def segment(nt: NormalizedText) -> list[Clause]:
     return _clauses(nt, nodes)
 
 
-def _structure(text: str) -> list[_Node]:
+_MARKDOWN_RE = re.compile(r"^#{1,6} |\*\*\S|\]\(|^[ \t]*[*+-] \S", re.M)
+
+
+def _structure(text: str, markdown: bool) -> list[_Node]:
     blocks = _blocks(_lines(text))
-    return _Builder(blocks).run()
+    return _Builder(blocks, markdown).run()
 
 
 def _paragraph_nodes(text: str) -> list[_Node]:
