@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from licenselens.model import Analysis, Clause, Identified, Source, Term
-from licenselens.reason import Reasoning, reason
 
 if TYPE_CHECKING:  # pragma: no cover
     from licenselens.cache import ResultCache
+    from licenselens.reason import Reasoning
 
 #: Namespace of analyses in the persistent result cache.
 CACHE_NAMESPACE = "analysis"
@@ -63,6 +63,7 @@ def normalized_sha256(text: str) -> str:
 
 def _run(text: str) -> _Result:
     from licenselens.classify import classify
+    from licenselens.reason import reason
     from licenselens.segment import segment
     from licenselens.text import normalize
 
