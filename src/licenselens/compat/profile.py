@@ -97,6 +97,7 @@ class Profile:
         return self.copyleft is Scope.NONE and not self.restrictions
 
     def condition(self, kind: TermKind) -> tuple[Citation, dict] | None:
+        """The most confident clause stating a condition of ``kind``."""
         found = self.conditions.get(kind)
         return found[0] if found else None
 
@@ -281,8 +282,11 @@ def _binding(term: Term, analysis: Analysis) -> bool:
     """
     if not analysis.findings:
         return term.confidence >= 0.5
+    suffix = str(term.kind).removeprefix("restrict.")
     for finding in analysis.findings:
-        if finding.severity.value in ("error", "warning") and finding.start < term.end and term.start < finding.end:
+        same_rule = finding.rule.rsplit(".", 1)[-1] == suffix
+        overlaps = finding.start < term.end and term.start < finding.end
+        if same_rule and overlaps and finding.severity.value in ("error", "warning"):
             return True
     return False
 
@@ -340,8 +344,16 @@ def build_profile(identity: Identity, analysis: Analysis) -> Profile:
             if hits:
                 profile.no_further_restrictions = hits[0][1]
 
+    for kind, found in profile.conditions.items():
+        # Most confident first, so the cited clause is the one that states the condition best.
+        order = sorted(range(len(found)), key=lambda n: -_confidence_of(found[n][0], kind, analysis))
+        profile.conditions[kind] = [found[n] for n in order]
     _read_relicensing(reader, profile)
     return profile
+
+
+def _confidence_of(citation: Citation, kind: TermKind, analysis: Analysis) -> float:
+    return max((t.confidence for t in analysis.terms if t.kind == kind and t.clause == citation.clause), default=0.0)
 
 
 def _read_relicensing(reader: _Reader, profile: Profile) -> None:

@@ -71,10 +71,12 @@ def _restriction_label(kind: TermKind) -> str:
 
 
 def _conflicting_restrictions(inbound: Profile, outbound: Profile) -> list[tuple[TermKind, Citation]]:
-    """Restrictions of the inbound license that the outbound license does not carry itself."""
+    """Restrictions of the inbound license that the outbound license does not carry itself (all of
+    them when the outbound license forbids further restrictions)."""
     out = []
     for kind, cites in inbound.restrictions.items():
-        if kind not in outbound.restrictions:
+        # Under "no further restrictions" even a restriction the outbound text shares is one too many.
+        if kind not in outbound.restrictions or outbound.no_further_restrictions is not None:
             out.append((kind, cites[0]))
     return out
 
