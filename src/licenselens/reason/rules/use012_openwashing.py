@@ -15,9 +15,11 @@ OPEN_CLAIM = re.compile(
     re.IGNORECASE,
 )
 
-#: Where a text presents itself: the title, the preamble and the definitions
-#: (clauses before the first operative term, within the first characters of the text).
+#: Where a text presents itself: the title and preamble (clauses before the
+#: first operative term, within the first FRONT_CHARS characters) and the
+#: definitions that open the text (within the first DEFINITIONS_CHARS).
 FRONT_CHARS = 3000
+DEFINITIONS_CHARS = 8000
 
 
 def claim_spans(ctx: Context, clauses: list[Clause], operative_start: int | None, definitions: set[str]):
@@ -25,9 +27,10 @@ def claim_spans(ctx: Context, clauses: list[Clause], operative_start: int | None
     limit = FRONT_CHARS if operative_start is None else min(FRONT_CHARS, max(operative_start, 1))
     for clause in clauses:
         in_front = clause.start < limit
-        if not in_front and clause.id not in definitions:
+        opening_definition = clause.id in definitions and clause.start < DEFINITIONS_CHARS
+        if not in_front and not opening_definition:
             continue
-        end = clause.end if clause.id in definitions else min(clause.end, max(limit, clause.start))
+        end = clause.end if opening_definition else min(clause.end, max(limit, clause.start))
         for m in OPEN_CLAIM.finditer(ctx.text, clause.start, end):
             yield clause, m.start(), m.end()
 
@@ -104,10 +107,16 @@ class Openwashing(Rule):
 
 
 def _sentence(text: str, start: int, end: int, clause: Clause) -> tuple[int, int]:
-    """The line or sentence around a claim, inside its clause, as the cited span."""
-    lo = max(clause.start, text.rfind("\n", clause.start, start) + 1 if "\n" in text[clause.start : start] else clause.start)
-    dot = re.search(r"[.\n]", text[end : clause.end])
-    hi = end + dot.start() + (1 if dot and text[end + dot.start()] == "." else 0) if dot else clause.end
+    """The line around a claim (or its sentence, when the line is long), inside its clause."""
+    lo = text.rfind("\n", clause.start, start) + 1 or clause.start
+    lo = max(lo, clause.start)
+    hi = text.find("\n", end, clause.end)
+    hi = clause.end if hi < 0 else hi
+    if hi - lo > 300:
+        stop = re.search(r"[.;:](?=\s|$)", text[end:hi])
+        hi = end + stop.end() if stop else min(hi, end + 300)
+        dot = max(text.rfind(". ", lo, start), text.rfind("; ", lo, start))
+        lo = dot + 2 if dot >= 0 else lo
     seg = text[lo:hi]
     lead = len(seg) - len(seg.lstrip())
     trail = len(seg.rstrip())
