@@ -10,6 +10,7 @@ from licenselens import __version__
 from licenselens.cli import analyze, explain, schema
 from licenselens.cli import check, scan
 from licenselens.cli import compat
+from licenselens.cli import identify
 
 app = typer.Typer(
     name="licenselens",
@@ -40,4 +41,5 @@ app.command("explain")(explain.explain)
 app.command("schema")(schema.schema)
 app.command("scan")(scan.scan)
 app.command("check")(check.check)
+app.command("identify")(identify.identify)
 app.command("compat")(compat.compat)

@@ -71,7 +71,6 @@ def identify(
     clauses = _Clauses(nt) if differences else None
     matches = [_license_match(nt, found, region, index, clauses) for region in found.regions]
     candidates = [_candidate(index.references[r.ref], r) for r in found.candidates[:max_candidates]]
-    candidates.sort(key=lambda c: -c.score)
     return Identification(source=source, reference_set=index.name, matches=matches, candidates=candidates)
 
 

@@ -20,19 +20,21 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from licenselens.identify.fingerprint import SHINGLE, Tokens, shingles, tokenize
+from licenselens.identify.fingerprint import SHINGLE, Tokens, shingles, tokenize, word_hashes
 from licenselens.identify.references import Reference, ReferenceIndex
 
 # A region must resemble its reference at least this much to be reported.
 MIN_REGION_SCORE = 0.5
-# Runners-up closer than this to the best are settled by an exact word alignment.
-TIE_MARGIN = 0.04
+# Runners-up within this share of the best rank are settled by an exact word alignment.
+RIVAL_MARGIN = 0.15
 # Candidates examined per region: by containment and by resemblance.
 TOP_CONTAINMENT = 16
 TOP_RESEMBLANCE = 6
 # Unmatched shingles tolerated inside one region before it is split.
 MIN_GAP = 12
 MAX_DIFFERENCES = 200
+# Unmatched text at the start or end shorter than this is a title, not an addition.
+MIN_ABSORBED_WORDS = 6
 
 
 @dataclass
@@ -46,6 +48,10 @@ class Region:
     score: float
     exact_score: float | None = None
     exact_matched: int = 0
+    conflicts: int = 0
+    # Words of unmatched text before or after the region that belong to it (an added paragraph).
+    lead: int = 0
+    trail: int = 0
 
     @property
     def final_score(self) -> float:
@@ -63,8 +69,8 @@ class Region:
         return self.exact_matched * self.exact_score**2
 
     def token_span(self) -> tuple[int, int]:
-        """Word positions covered, ``[start, end)``."""
-        return self.first, self.last + SHINGLE
+        """Word positions covered, ``[start, end)``, with any absorbed leading or trailing text."""
+        return self.first - self.lead, self.last + SHINGLE + self.trail
 
 
 @dataclass
@@ -121,7 +127,7 @@ def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray) 
     positions = np.flatnonzero(mask)
     if not len(positions):
         return None
-    gap_limit = max(MIN_GAP, int(0.05 * len(ref_shingles)))
+    gap_limit = MIN_GAP
     breaks = np.flatnonzero(np.diff(positions) > gap_limit)
     bounds = np.concatenate(([0], breaks + 1, [len(positions)]))
     counts = np.diff(bounds)
@@ -138,11 +144,24 @@ def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray) 
     with np.errstate(divide="ignore", invalid="ignore"):
         dice = np.where(span > 0, 2 * hits / (np.maximum(span, 1) + len(ref_shingles)), -1.0)
     i, j = np.unravel_index(int(np.argmax(dice)), dice.shape)
-    first, last = int(firsts[i]), int(lasts[j])
+    first, last = _dense_ends(mask, int(firsts[i]), int(lasts[j]))
     region_shingles = np.unique(qsh[first : last + 1][free[first : last + 1]])
     hits = int(np.count_nonzero(_member(ref_shingles, region_shingles)))
     score = 2 * hits / (len(region_shingles) + len(ref_shingles))
     return Region(ref, first, last, hits, score)
+
+
+def _dense_ends(mask: np.ndarray, first: int, last: int, run: int = 3) -> tuple[int, int]:
+    """Move the ends of ``first..last`` inwards to where ``run`` matched shingles follow in a row,
+    so a stray shared phrase next to another license does not stretch the region over it."""
+    inside = mask[first : last + 1]
+    if len(inside) < run:
+        return first, last
+    window = np.convolve(inside.astype(np.int8), np.ones(run, dtype=np.int8), mode="valid")
+    dense = np.flatnonzero(window == run)
+    if not len(dense):
+        return first, last
+    return first + int(dense[0]), first + int(dense[-1]) + run - 1
 
 
 def _words(tokens: Tokens, region: Region) -> list[str]:
@@ -173,12 +192,21 @@ def reference_words(reference: Reference) -> _ReferenceWords:
     return cached
 
 
-def _similarity(a: list[str], b: list[str]) -> tuple[float, int]:
-    """Exact similarity of two word sequences (2M / total) and the number M of aligned words."""
+def _similarity(a: list[str], b: list[str]) -> tuple[float, int, int]:
+    """Exact similarity of two word sequences (2M / total), the number M of aligned words,
+    and the number of places where a number differs (a version, a date)."""
     if a == b:
-        return 1.0, len(a)
-    matched = sum(i1 - i0 for tag, i0, i1, _, _ in align(a, b) if tag == "equal")
-    return 2 * matched / max(1, len(a) + len(b)), matched
+        return 1.0, len(a), 0
+    opcodes = align(a, b)
+    matched = sum(i1 - i0 for tag, i0, i1, _, _ in opcodes if tag == "equal")
+    conflicts = 0
+    for tag, i0, i1, j0, j1 in opcodes:
+        if tag == "replace":
+            numbers_a = [w for w in a[i0:i1] if w.isdigit()]
+            numbers_b = [w for w in b[j0:j1] if w.isdigit()]
+            if numbers_a and numbers_b and numbers_a != numbers_b:
+                conflicts += 1
+    return 2 * matched / max(1, len(a) + len(b)), matched, conflicts
 
 
 def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = True, tie_break: bool = True) -> TextMatch:
@@ -198,14 +226,19 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
             break
         found.sort(key=lambda r: (-r.rank, -r.score, r.ref))
         best = found[0]
-        if tie_break:
+        exact = reference_words(index.references[best.ref]).words == _words(tokens, best) if tie_break else False
+        if exact:
+            best.exact_score, best.exact_matched = 1.0, len(_words(tokens, best))
+        if tie_break and not exact:
             # Only rivals covering about the same words are in contention.
-            rivals = [r for r in found if r.rank >= best.rank * (1 - 2 * TIE_MARGIN) and _overlap(r, best) > 0.5]
+            rivals = [r for r in found if r.rank >= best.rank * (1 - RIVAL_MARGIN) and _overlap(r, best) > 0.5]
             if len(rivals) > 1:
                 for r in rivals:
                     ref_words = reference_words(index.references[r.ref]).words
-                    r.exact_score, r.exact_matched = _similarity(_words(tokens, r), ref_words)
-                rivals.sort(key=lambda r: (-r.rank, -r.final_score, r.ref))
+                    r.exact_score, r.exact_matched, r.conflicts = _similarity(_words(tokens, r), ref_words)
+                # A reference whose version numbers agree with the text beats one that differs
+                # there (GPL "version 2" vs "version 3", Llama 3.1 vs 3.2), then the best rank wins.
+                rivals.sort(key=lambda r: (r.conflicts > 0, -r.rank, -r.final_score, r.ref))
                 best = rivals[0]
                 found = rivals + [r for r in found if r not in rivals]
         if best.final_score < MIN_REGION_SCORE:
@@ -217,7 +250,30 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
         if not all_regions:
             break
     regions.sort(key=lambda r: r.first)
+    _absorb_ends(regions, len(tokens), tokens, index)
     return TextMatch(tokens, regions, main_candidates)
+
+
+def _absorb_ends(regions: list[Region], n_words: int, tokens: Tokens, index: ReferenceIndex) -> None:
+    """Give text before the first region and after the last one to that region when it is
+    more than a title: a license with a paragraph appended is that license, modified."""
+    if not regions:
+        return
+    first, last = regions[0], regions[-1]
+    changed = set()
+    # Leading text is absorbed only when the text holds one license: before two, it is a preamble.
+    lead = first.first
+    if len(regions) == 1 and lead >= MIN_ABSORBED_WORDS:
+        first.lead = lead
+        changed.add(id(first))
+    trail = n_words - (last.last + SHINGLE)
+    if trail >= MIN_ABSORBED_WORDS:
+        last.trail = trail
+        changed.add(id(last))
+    for region in regions:
+        if id(region) in changed:
+            ref_words = reference_words(index.references[region.ref]).words
+            region.exact_score, region.exact_matched, region.conflicts = _similarity(_words(tokens, region), ref_words)
 
 
 def _overlap(a: Region, b: Region) -> float:
@@ -301,44 +357,56 @@ def align(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     ops: list[tuple[str, int, int, int, int]] = []
     if p:
         ops.append(("equal", 0, p, 0, p))
-    _align_middle(a, b, p, n - s, p, m - s, ops)
+    if p < n - s or p < m - s:
+        trigrams_a = shingles(word_hashes(a)) if n >= SHINGLE else np.zeros(0, np.uint64)
+        trigrams_b = shingles(word_hashes(b)) if m >= SHINGLE else np.zeros(0, np.uint64)
+        _align_middle(a, b, trigrams_a, trigrams_b, p, n - s, p, m - s, ops)
     if s:
         ops.append(("equal", n - s, n, m - s, m))
     return _merge_equal(ops)
 
 
-def _align_middle(a, b, a0, a1, b0, b1, ops) -> None:
+def _difflib(a, b, a0, a1, b0, b1, ops) -> None:
+    for tag, i0, i1, j0, j1 in SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False).get_opcodes():
+        ops.append((tag, a0 + i0, a0 + i1, b0 + j0, b0 + j1))
+
+
+def _unique_trigrams(trigrams: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Trigram hashes occurring once among positions lo..hi-3, and their positions."""
+    window = trigrams[lo : max(lo, hi - SHINGLE + 1)]
+    values, first, counts = np.unique(window, return_index=True, return_counts=True)
+    once = counts == 1
+    return values[once], first[once] + lo
+
+
+def _align_middle(a, b, ta, tb, a0, a1, b0, b1, ops) -> None:
     if a0 >= a1 and b0 >= b1:
         return
     if a0 >= a1 or b0 >= b1 or (a1 - a0) * (b1 - b0) <= 40_000:
-        for tag, i0, i1, j0, j1 in SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False).get_opcodes():
-            ops.append((tag, a0 + i0, a0 + i1, b0 + j0, b0 + j1))
+        _difflib(a, b, a0, a1, b0, b1, ops)
         return
-    def unique_trigrams(words, lo, hi):
-        seen: dict[tuple, int] = {}
-        for i in range(lo, hi - 2):
-            key = (words[i], words[i + 1], words[i + 2])
-            seen[key] = -1 if key in seen else i
-        return seen
-
-    ua, ub = unique_trigrams(a, a0, a1), unique_trigrams(b, b0, b1)
-    pairs = sorted((i, ub[k]) for k, i in ua.items() if i >= 0 and ub.get(k, -1) >= 0)
+    va, pa = _unique_trigrams(ta, a0, a1)
+    vb, pb = _unique_trigrams(tb, b0, b1)
+    _, ia, ib = np.intersect1d(va, vb, assume_unique=True, return_indices=True)
+    order = np.argsort(pa[ia], kind="stable")
+    pairs = list(zip(pa[ia][order].tolist(), pb[ib][order].tolist()))
     anchors = _lis(pairs)
     if not anchors:
-        for tag, i0, i1, j0, j1 in SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False).get_opcodes():
-            ops.append((tag, a0 + i0, a0 + i1, b0 + j0, b0 + j1))
+        _difflib(a, b, a0, a1, b0, b1, ops)
         return
-    ia, ib = a0, b0
+    ia_, ib_ = a0, b0
     for i, j in anchors:
-        if i < ia or j < ib:
-            continue  # inside the trigram of the previous anchor
-        _align_middle(a, b, ia, i, ib, j, ops)
+        if i < ia_ or j < ib_:
+            continue  # inside the run of the previous anchor
+        if a[i] != b[j]:
+            continue  # a hash collision, not a match
+        _align_middle(a, b, ta, tb, ia_, i, ib_, j, ops)
         k = 0
         while i + k < a1 and j + k < b1 and a[i + k] == b[j + k]:
             k += 1
         ops.append(("equal", i, i + k, j, j + k))
-        ia, ib = i + k, j + k
-    _align_middle(a, b, ia, a1, ib, b1, ops)
+        ia_, ib_ = i + k, j + k
+    _align_middle(a, b, ta, tb, ia_, a1, ib_, b1, ops)
 
 
 def _merge_equal(ops):
