@@ -27,9 +27,11 @@ before.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from licenselens.model import Clause
 from licenselens.resources import grammar_path
@@ -44,10 +46,44 @@ __all__ = ["segment", "units"]
 
 @cache
 def _parser():
-    """The line grammar, built once per process."""
-    from lark import Lark
+    """The line grammar, built once per process.
 
-    return Lark(grammar_path("license.lark").read_text(encoding="utf-8"), parser="lalr", lexer="contextual")
+    Building the LALR tables costs 25-75 ms on a small machine, loading them
+    1-6 ms, so they are kept in the user's cache directory. lark checks the
+    SHA-256 of grammar and options before loading, so a changed grammar is
+    rebuilt; the file is a pickle, so it is only used from a private folder.
+    """
+    from lark import Lark
+    from lark import __version__ as lark_version
+
+    grammar = grammar_path("license.lark").read_text(encoding="utf-8")
+    cache_file = _private_cache_file(f"license-grammar-lark{lark_version}.cache")
+    if cache_file is not None:
+        try:
+            return Lark(grammar, parser="lalr", lexer="contextual", cache=cache_file)
+        except Exception:  # noqa: BLE001 - a broken cache file costs a rebuild, never a failure
+            pass
+    return Lark(grammar, parser="lalr", lexer="contextual")
+
+
+def _private_cache_file(name: str) -> str | None:
+    """A path in the user cache directory, or None unless that directory is private to this user."""
+    if os.environ.get("LICENSELENS_NO_GRAMMAR_CACHE"):
+        return None
+    try:
+        from platformdirs import user_cache_dir
+
+        folder = Path(user_cache_dir("licenselens"))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+            return None  # someone else could plant a pickle there
+        path = folder / name
+        if path.exists() and (path.stat().st_uid != info.st_uid or path.stat().st_mode & 0o022):
+            return None
+        return str(path)
+    except Exception:  # noqa: BLE001 - no cache directory: build every time
+        return None
 
 
 @dataclass(slots=True)
