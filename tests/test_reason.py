@@ -308,3 +308,52 @@ def test_evidence_is_trimmed_to_about_300_characters():
     r = permissive(long).label(3, "restrict.field-of-use").reason()
     assert 250 <= len(r.findings[0].evidence) <= 305
     assert r.findings[0].evidence.endswith("…")
+
+
+# --- properties -----------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(
+    "you may not use modify distribute the software model for military commercial purposes only law "
+    "violate applicable open community license rights granted any of the following : ; . \n".split(" ")
+)
+
+
+@st.composite
+def documents(draw):
+    text = " ".join(draw(st.lists(WORDS, min_size=1, max_size=80)))
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=6))) | {0, len(text)})
+    clauses = [
+        Clause(id=f"c{i}", start=a, end=b, line=text.count("\n", 0, a) + 1, text=text[a:b])
+        for i, (a, b) in enumerate(zip(cuts, cuts[1:]))
+        if b > a
+    ]
+    terms = []
+    for _ in range(draw(st.integers(0, 8))):
+        c = draw(st.sampled_from(clauses))
+        a = draw(st.integers(c.start, c.end - 1))
+        b = draw(st.integers(a + 1, c.end))
+        kind = draw(st.sampled_from(list(TermKind)))
+        terms.append(Term(kind=kind, clause=c.id, start=a, end=b, confidence=draw(st.floats(0, 1)), params={}))
+    return text, clauses, terms
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents())
+def test_reason_never_crashes_and_cites_inside_its_clause(doc):
+    text, clauses, terms = doc
+    r = reason(clauses, terms, text)
+    by_id = {c.id: c for c in clauses}
+    assert set(r.freedoms) == set(Freedom)
+    for f in r.findings:
+        c = by_id[f.clause]
+        assert c.start <= f.start < f.end <= c.end
+        assert f.line == text.count("\n", 0, f.start) + 1
+        assert f.id.split("-")[0] == f.freedom.value.upper()
+    open_ = all(v.status in (Status.GRANTED, Status.CONDITIONAL) for v in r.freedoms.values())
+    assert (r.verdict is Verdict.OPEN) == open_
+    if r.openwashing:
+        assert r.verdict is not Verdict.OPEN
+    assert reason(clauses, list(reversed(terms)), text) == r

@@ -109,7 +109,8 @@ def reason(clauses: list[Clause], terms: list[Term], text: str) -> Reasoning:
     gives the same findings in the same order.
     """
     ctx = Context(text=text, clauses={c.id: c for c in clauses})
-    ordered = sorted(terms, key=lambda t: (t.start, t.end, t.kind.value, t.clause))
+    # The most confident of two like terms comes first, so it is the one a finding reports.
+    ordered = sorted(terms, key=lambda t: (t.start, t.end, t.kind.value, t.clause, -t.confidence, repr(sorted(t.params.items()))))
     rules = [cls() for cls in all_rules()]
     hits: list[Hit] = []
     seen: set[tuple] = set()

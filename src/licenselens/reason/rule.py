@@ -84,7 +84,8 @@ class Context:
     def evidence(self, start: int, end: int) -> str:
         """The quoted text of a span, whitespace collapsed, trimmed to ~300 characters."""
         quoted = " ".join(self.text[start:end].split())
-        if len(quoted) > EVIDENCE_CHARS:
+        # A few words over the limit are kept rather than cut off.
+        if len(quoted) > EVIDENCE_CHARS + 40:
             cut = quoted.rfind(" ", 0, EVIDENCE_CHARS)
             quoted = quoted[: cut if cut > EVIDENCE_CHARS // 2 else EVIDENCE_CHARS].rstrip(",;: ") + " …"
         return quoted
