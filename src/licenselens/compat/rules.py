@@ -143,6 +143,21 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
             [f"each part keeps its own license; {i}'s terms keep applying to its part"],
         )
 
+    # Work-wide copyleft decides before anything else: the combined work would have to be under it.
+    if inbound.copyleft is not Scope.NONE and (outbound.copyleft is Scope.WORK or inbound.copyleft is Scope.WORK):
+        cite = inbound.copyleft_citation
+        if outbound.copyleft is Scope.WORK:
+            return Outcome(
+                V.INCOMPATIBLE,
+                [f"{i} is copyleft ({inbound.copyleft.value} scope) and keeps its code under {i}: {cite}; "
+                 f"{o} requires the whole work under {o}: {outbound.copyleft_citation}"],
+                cause="copyleft",
+            )
+        return Outcome(
+            V.INCOMPATIBLE,
+            [f"{i} requires the whole combined work to be under {i}: {cite}; {o} is a different license"],
+            cause="copyleft",
+        )
     conflicts = _conflicting_restrictions(inbound, outbound)
     if conflicts:
         reasons = []
@@ -161,19 +176,6 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
 
     if inbound.copyleft is not Scope.NONE:
         cite = inbound.copyleft_citation
-        if outbound.copyleft is Scope.WORK:
-            return Outcome(
-                V.INCOMPATIBLE,
-                [f"{i} is copyleft ({inbound.copyleft.value} scope) and keeps its code under {i}: {cite}; "
-                 f"{o} requires the whole work under {o}: {outbound.copyleft_citation}"],
-                cause="copyleft",
-            )
-        if inbound.copyleft is Scope.WORK:
-            return Outcome(
-                V.INCOMPATIBLE,
-                [f"{i} requires the whole combined work to be under {i}: {cite}; {o} is a different license"],
-                cause="copyleft",
-            )
         part = "files" if inbound.copyleft is Scope.FILE else "library"
         reasons, conditions = _notice_conditions(inbound, outbound)
         return Outcome(
