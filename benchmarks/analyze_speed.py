@@ -85,6 +85,22 @@ def main() -> int:
     print(f"cold  `{' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}`")
     print(f"      median {statistics.median(cold):.3f} s wall over {args.runs} runs (min {min(cold):.3f} s, target < 1.0 s)")
 
+    # Where a cold run spends its time: interpreter + CLI imports, and spaCy's import alone.
+    parts = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "import licenselens.cli": [sys.executable, "-c", "import licenselens.cli"],
+        "import spacy": [sys.executable, "-c", "import spacy"],
+    }
+    breakdown = []
+    for label, part in parts.items():
+        times = []
+        for _ in range(max(3, args.runs // 2)):
+            t0 = time.perf_counter()
+            subprocess.run(part, capture_output=True, check=False)
+            times.append(time.perf_counter() - t0)
+        breakdown.append(f"{label} {statistics.median(times):.2f} s")
+    print("      of which (separate processes): " + ", ".join(breakdown))
+
     with tempfile.TemporaryDirectory() as tmp:
         cached = cmd[:-1] + ["--cache", str(Path(tmp) / "results.sqlite3")]
         subprocess.run(cached, capture_output=True, check=False)  # fill the cache
