@@ -183,6 +183,18 @@ class Identification(_Model):
     candidates: list[Candidate] = Field(description="Nearest references for the main region, best first.")
 
 
+class DeclaredLicense(_Model):
+    """A license as declared in metadata (package, model card, classifier), read as SPDX."""
+
+    original: str = Field(description="The declared string as found.")
+    spdx: str | None = Field(description="SPDX expression, or None when unknown or ambiguous.")
+    confidence: float = Field(ge=0.0, le=1.0)
+    ambiguous: bool = Field(description="True when the string names a family with several members (e.g. 'BSD').")
+    candidates: list[str] = Field(default_factory=list, description="The SPDX ids an ambiguous string may mean.")
+    via: str = Field(description="How it was read: spdx-expression, scancode-key, hugging-face-id, classifier, name, license-text, unknown.")
+    note: str | None = None
+
+
 # --- scan -------------------------------------------------------------------
 # Types of `licenselens scan` and `licenselens check`: packages found in a tree,
 # the license texts they ship (each analysed once per distinct text), and the
