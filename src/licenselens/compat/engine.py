@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from licenselens import expression as ex
 from licenselens.compat import rules
-from licenselens.compat.facts import exception_fact, pair_fact
+from licenselens.compat.facts import FACTS_ENABLED, exception_fact, pair_fact
 from licenselens.compat.profile import Profile, Scope
 from licenselens.compat.rules import RANK, Outcome
 from licenselens.compat.sources import LicenseSource, parse_argument, profile_of, require_known, resolve_leaf
@@ -170,13 +170,14 @@ def _parse(arg: str) -> Operand:
     return operand
 
 
-def compat(inbound: list[str], outbound: str, *, use: str = "software") -> CompatResult:
+def compat(inbound: list[str], outbound: str, *, use: str = "software", use_facts: bool = True) -> CompatResult:
     """May the ``inbound`` licenses (SPDX expressions or license files) go into a work under ``outbound``?
 
     ``use='model'`` asks whether a model derived from a model under each
     inbound license may be released under ``outbound``. Raises ``InputError``
     (``ExpressionError`` with the position) for malformed expressions, unknown
-    ids and missing files.
+    ids and missing files. ``use_facts=False`` answers from the terms alone,
+    without the published pair facts of ``corpora/compat``.
     """
     if use not in USES:
         raise InputError("--use", f"unknown use {use!r}: expected software or model")
@@ -184,8 +185,12 @@ def compat(inbound: list[str], outbound: str, *, use: str = "software") -> Compa
         raise InputError(None, "no inbound license given")
     out = _parse(outbound)
     results = []
-    for arg in inbound:
-        outcome = _evaluate(_parse(arg), out, use)
-        results.append(InboundVerdict(license=arg, verdict=outcome.verdict, reasons=outcome.lines()))
+    token = FACTS_ENABLED.set(use_facts)
+    try:
+        for arg in inbound:
+            outcome = _evaluate(_parse(arg), out, use)
+            results.append(InboundVerdict(license=arg, verdict=outcome.verdict, reasons=outcome.lines()))
+    finally:
+        FACTS_ENABLED.reset(token)
     overall = min((r.verdict for r in results), key=lambda v: RANK[v])
     return CompatResult(outbound=outbound, verdict=overall, inbound=results)
