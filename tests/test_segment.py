@@ -163,6 +163,23 @@ def test_llama_4_aup_markdown_typo_in_numbering():
     assert by_id["2.a"].text.startswith("1. Military, warfare")
 
 
+def test_license_and_policy_concatenated():
+    text = _llama("llama3_2-LICENSE.txt") + "\n\n" + _llama("llama3_2-USE_POLICY.md")
+    by_id = _by_id(_segment(text))
+    # The license keeps its ids; the policy's restarted numbering is scoped by its heading.
+    assert "Acceptable Use Policy" in by_id["1.b.iv"].text
+    assert by_id["prohibited-uses.2.a"].text.startswith("8. Military, warfare")
+    assert "European Union" in by_id["prohibited-uses.p1"].text
+
+
+def test_llama_3_license_with_its_policy_inline():
+    by_id = _by_id(_segment(_llama("llama3-LICENSE.txt")))
+    assert by_id["7"].heading == "Governing Law and Jurisdiction"
+    assert by_id["meta-llama-3-acceptable-use-policy"].heading == "Meta Llama 3 Acceptable Use Policy"
+    assert by_id["prohibited-uses.2.a"].text.startswith("a. Military, warfare")
+    assert by_id["prohibited-uses.1.a.i"].text.startswith("i. Violence or terrorism")
+
+
 def test_attachment_layout():
     text = (FIXTURES / "attachment.txt").read_text(encoding="utf-8")
     clauses = _segment(text)
@@ -328,3 +345,13 @@ def test_every_reference_text_segments_cleanly():
         text = _reference(path.stem)
         clauses = _segment(text)
         _check_units(clauses)
+
+
+def test_units_end_at_curly_quotes_and_emphasis():
+    text = "You must display \u201cBuilt with Llama.\u201d Then comply. **Bold sentence.** Next one."
+    assert _unit_texts(text) == [
+        "You must display \u201cBuilt with Llama.\u201d",
+        "Then comply.",
+        "**Bold sentence.**",
+        "Next one.",
+    ]

@@ -186,14 +186,19 @@ _DEFINITION_RE = re.compile(
     r"(?:means|shall mean|refers to|shall refer to|includes|include|has the meaning|shall have the meaning"
     r"|is defined|are defined|mean)\b"
 )
-_SENTENCE_END_RE = re.compile(r"(?:[.:;!?]|[.:;!?][\"')\]]|\b(?:and|or))$")
+_SENTENCE_END_RE = re.compile(r"(?:[.:;!?][\"')\]]?|\band|\bor)\Z")
 _COPYRIGHT_RE = re.compile(r"(?i)(?:copyright\b|\(c\)|©)")
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether a line ends a sentence or a list item ("...; and"), judged from its last characters."""
+    return _SENTENCE_END_RE.search(text, max(0, len(text) - 4)) is not None
 
 
 def _blocks(lines: list[_Line]) -> list[_Block]:
     blocks: list[_Block] = []
     cur: _Block | None = None
-    for line in lines:
+    for k, line in enumerate(lines):
         if line.kind == "rule":
             cur = None  # a separator ends the block and belongs to it
             continue
@@ -205,9 +210,28 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
             line.marker = line.mtype = ""
         starts = cur is None or line.blank_before or kind in ("item", "bullet", "heading")
         if not starts and kind == "text" and _DEFINITION_RE.match(line.rest) and cur is not None:
-            starts = cur.kind in ("definition", "text") and bool(_SENTENCE_END_RE.search(cur.last_rest)) or (
+            starts = cur.kind in ("definition", "text") and bool(_ends_sentence(cur.last_rest)) or (
                 cur.kind == "text" and cur.nlines == 1
             )
+        if (
+            not starts
+            and kind == "text"
+            and cur is not None
+            and cur.kind == "text"
+            and cur.nlines == 1
+            and _title_like(cur.last_rest, 8)
+            and not _title_like(line.rest, 8)
+        ):
+            starts = True  # "Prohibited Uses" over its paragraph without a blank line is a heading
+        if (
+            not starts
+            and kind == "text"
+            and cur is not None
+            and cur.kind == "text"
+            and _title_like(line.rest, 6)
+            and _heading_between(cur.last_rest, lines[k + 1] if k + 1 < len(lines) else None)
+        ):
+            starts = True  # a heading line between two paragraphs without blank lines
         if starts:
             if kind == "text" and _DEFINITION_RE.match(line.rest):
                 kind = "definition"
@@ -222,6 +246,17 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
             if cur.nlines == 2:
                 cur.second_rest = line.rest
     return blocks
+
+
+def _heading_between(before: str, after: _Line | None) -> bool:
+    """Whether a short title-like line between ``before`` and ``after`` is a heading, not wrapped text."""
+    if _ends_sentence(before):
+        return True
+    words = before.split()
+    last = words[-1].lower() if words else ""
+    if not last or last.endswith(",") or last in _SMALL_WORDS:
+        return False  # "... under the terms of the\nApache License" is one sentence
+    return after is None or after.blank_before or after.kind != "text" or after.rest[:1].isupper()
 
 
 def _real_item(line: _Line, cur: _Block | None) -> bool:
@@ -242,7 +277,7 @@ def _real_item(line: _Line, cur: _Block | None) -> bool:
         return True
     # Inside a paragraph only after a finished sentence, or as the next item of a tight list;
     # "... added under section\n    7.  This requirement ..." is wrapped text.
-    if _SENTENCE_END_RE.search(cur.last_rest) or cur.nlines == 1 and _title_like(cur.last_rest, 10):
+    if _ends_sentence(cur.last_rest) or cur.nlines == 1 and _title_like(cur.last_rest, 10):
         return True  # after a finished sentence or a heading line ("Section IV: OTHER PROVISIONS")
     if cur.kind not in ("item", "bullet"):
         return False
@@ -403,9 +438,10 @@ class _Builder:
         self.top_counts: dict[str, int] = {}  # position counters of the outermost level
         self.used: set[str] = set()
         self.index = 0  # the block being read
-        first = next((b for b in blocks[1:] if b.kind != "text" or self._plain_heading(b)), None)
         # GPL: "Copyright ..." before a heading "Preamble" must not take the id of the real preamble.
-        self.preamble_allowed = first is None or _slug(first.line.rest) != "preamble"
+        self.preamble_allowed = not any(
+            (b.kind == "heading" or self._plain_heading(b)) and _slug(b.line.rest) == "preamble" for b in blocks
+        )
         self.has_structure = any(b.kind in ("item", "heading", "definition") for b in blocks[1:]) or any(
             b.kind == "text" and self._plain_heading(b) for b in blocks[1:]
         )
@@ -511,6 +547,8 @@ class _Builder:
                 if b.line.mtype in ("NUMBER", "MULTILEVEL"):
                     return self.root_prefix() + marker.rstrip(".)") in self.used
                 return False
+            if b.kind == "bullet":
+                return self.root_prefix() + "1" in self.used
         return False
 
     def plain_heading(self, block: _Block, i: int) -> None:
@@ -622,21 +660,29 @@ class _Builder:
         ):
             self.pop_items()  # "4." after "3.5" is the next section, not an item of 3.5
         parent = self.top()
-        if (
-            prev is None
-            and lead is not None
-            and (parent is None or parent.kind == "root")
-            and value == 1
-            and self.root_prefix() + label in self.used
+        id_, value = self._item_id(parent, prev, style, value, label)
+        if prev is None and lead is not None and (parent is None or parent.kind == "root") and value == 1 and (
+            id_ in self.used
         ):
-            stack.append(lead)  # "You may ... provided that:" then "1." again: the list belongs to the lead-in
+            # "You may ... provided that:" then "1." again: the list belongs to its lead-in paragraph.
+            stack.append(lead)
             parent = lead
-        parent_item = parent if parent is not None and parent.kind != "root" else None
+            id_, value = self._item_id(parent, prev, style, value, label)
+        counts = parent.counts if parent is not None else self.top_counts
+        counts[style] = counts.get(style, 0) + 1
+        self.emit(id_, block, parent, heading)
+        top_level = parent is None or parent.kind == "root"
+        path = (str(value),) if style.startswith("decimal") and top_level else ()
+        stack.append(_Open("item", id_, style=style, indent=indent, value=value, path=path,
+                           section_like=heading is not None))
+
+    def _item_id(self, parent: _Open | None, prev: _Open | None, style: str, value: int,
+                 label: str) -> tuple[str, int]:
+        """The id of a new item under ``parent`` (after sibling ``prev``), and its value in the sequence."""
         # Ordered lists of the same style nested by indentation are numbered by position.
-        depth = sum(1 for o in stack if o.kind == "item" and o.style == style)
+        depth = sum(1 for o in self.stack if o.kind == "item" and o.style == style)
         counts = parent.counts if parent is not None else self.top_counts
         position = counts.get(style, 0) + 1
-        counts[style] = position
         if depth > 0 and style.startswith("decimal"):
             component = (_letters, _to_roman, str)[min(depth - 1, 2)](position)
         elif prev is not None and (value <= prev.value or self.markdown and style.startswith("decimal")):
@@ -645,17 +691,13 @@ class _Builder:
             value = prev.value + 1
         else:
             component = label
-        if parent_item is not None:
+        if parent is not None and parent.kind != "root":
             prefix = parent.id + "."
         elif parent is not None and not style.startswith("decimal"):
             prefix = parent.id + "."  # "(1)" or "(a)" under a heading: "preamble.1", never "1"
         else:
             prefix = self.root_prefix()
-        id_ = prefix + component
-        self.emit(id_, block, parent, heading)
-        path = (str(value),) if style.startswith("decimal") and parent_item is None else ()
-        stack.append(_Open("item", id_, style=style, indent=indent, value=value, path=path,
-                           section_like=heading is not None))
+        return prefix + component, value
 
     def _sibling(self, style: str, value: int, indent: int, is_section: bool) -> _Open | None:
         """The open item a new item of ``style`` continues, or None when it opens a nested list."""
@@ -743,9 +785,13 @@ class _Builder:
             self.emit(f"{top.id}.p{n}", block, top, None)
             top.owns_last = True
             return
-        self.paragraphs += 1
         prefix = self.root_prefix()
-        id_ = f"{prefix}p{self.paragraphs}"
+        root = next((o for o in reversed(stack) if o.kind == "root" and o.prefix), None)
+        if root is not None:
+            n = root.counts["para"] = root.counts.get("para", 0) + 1  # "attachment-a.p1"
+        else:
+            n = self.paragraphs = self.paragraphs + 1
+        id_ = f"{prefix}p{n}"
         self.emit(id_, block, top, None)
         stack.append(_Open("para", id_, indent=indent))
 
@@ -936,7 +982,8 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr p pp vol ed eds resp viz incl esp govt dept".split()
 )
 _BOUNDARY_RE = re.compile(
-    r"[.!?][\"')\]]*(?=[ \t]*\n|\s+[\"'(\[]?[A-Z0-9])"  # sentence end before a capital, a digit or a line end
+    # A sentence end before a capital, a digit or a line end; quotes and Markdown emphasis may close it.
+    r"[.!?][\"'\u2019\u201d)\]*_]*(?=[ \t]*\n|\s+[\"'\u201c\u2018(\[*_]*[A-Z0-9])"
     r"|;(?=[ \t]*\n)"  # list items ending in ';' on their own lines
     r"|:(?=[ \t]*\n)"  # a lead-in before a list
     r"|\n[ \t]*\n"  # a paragraph break
