@@ -295,3 +295,30 @@ def test_stdin_pipe_through_real_process(tmp_path):
     )
     assert done.returncode == 1, done.stderr
     assert done.stdout.decode().startswith("restricted")
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["analyze", "--format", "xml", "LICENSE"], ["--format", "xml"]),
+        (["analyze", "--bogus"], ["--bogus"]),
+        (["no-such-command"], ["no-such-command"]),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args, words, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        app(args, prog_name="licenselens")
+    assert exit_.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("licenselens: error:")
+    for word in words:
+        assert word in lines[0]
+
+
+def test_exit_codes_pass_through_the_app(military, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        app(["analyze", str(military), "--quiet", "--no-cache"], prog_name="licenselens")
+    assert exit_.value.code == 1
+    assert capsys.readouterr().out.startswith("restricted")

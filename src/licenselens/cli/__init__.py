@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -12,7 +13,30 @@ from licenselens.cli import check, scan
 from licenselens.cli import compat
 from licenselens.cli import identify
 
-app = typer.Typer(
+class _CommandLine(typer.Typer):
+    """The typer app, with usage errors on one line (like every other error) and exit 2."""
+
+    def __call__(self, *args, **kwargs):
+        from typer._click import exceptions as click_errors
+
+        kwargs.setdefault("standalone_mode", False)
+        try:
+            code = super().__call__(*args, **kwargs)
+        except click_errors.NoArgsIsHelpError as exc:
+            exc.show()
+            raise SystemExit(2) from None
+        except click_errors.ClickException as exc:
+            where = exc.ctx.command_path + ": " if getattr(exc, "ctx", None) is not None else ""
+            message = " ".join(exc.format_message().split())
+            sys.stderr.write(f"licenselens: error: {where}{message} (see --help)\n")
+            raise SystemExit(exc.exit_code) from None
+        except click_errors.Abort:
+            sys.stderr.write("licenselens: error: aborted\n")
+            raise SystemExit(2) from None
+        raise SystemExit(code if isinstance(code, int) else 0)
+
+
+app = _CommandLine(
     name="licenselens",
     help="Reads software and AI licenses clause by clause and tells which clause breaks which freedom.",
     add_completion=False,
