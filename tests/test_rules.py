@@ -73,3 +73,14 @@ def test_rules_are_found_by_code_or_name(ref):
 def test_unknown_rule_is_a_key_error():
     with pytest.raises(KeyError):
         get_rule("USE-999")
+
+
+def test_rule_reference_in_docs_is_current():
+    from pathlib import Path
+
+    from licenselens.reason.docs import rules_markdown
+
+    committed = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert committed.read_text(encoding="utf-8") == rules_markdown(), (
+        "docs/rules.md is stale: python -m licenselens.reason.docs > docs/rules.md"
+    )
