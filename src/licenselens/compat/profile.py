@@ -113,8 +113,8 @@ class Profile:
 
 _WS = re.compile(r"\s+")
 _NO_FURTHER = re.compile(
-    r"(?:may|shall|must)\s+not\s+(?:impose|add|attempt\s+to\s+(?:alter|limit)\s+or\s+(?:restrict|alter|limit))"
-    r"[^.;]{0,60}?(?:further\s+restrictions?|additional\s+restrictions?|recipients'?\s+rights)",
+    r"(?:may|shall|must)\s+not\s+(?:impose|add|(?:offer\s+or\s+)?impose\s+any|attempt\s+to\s+(?:alter|limit)\s+or\s+(?:restrict|alter|limit))"
+    r"[^.;]{0,60}?(?:further\s+restrictions?|additional\s+restrictions?|additional\s+or\s+different\s+terms|recipients'?\s+rights)",
     re.I,
 )
 _FILE_SCOPE = re.compile(
@@ -123,9 +123,18 @@ _FILE_SCOPE = re.compile(
     re.I,
 )
 _LIBRARY_SCOPE = re.compile(
-    r"\bcombined\s+work\b|work\s+that\s+uses\s+the\s+library|\blink(?:ed|ing)?\s+(?:with|to|against)\s+the\s+library",
+    r"[\"\u201c]Combined\s+Work[\"\u201d]|work\s+that\s+uses\s+the\s+Library|\blink(?:ed|ing)?\s+(?:with|to|against)\s+the\s+Library"
+)
+# A clause that requires derived or combined works to go out under this license.
+_REQUIRES_SAME = re.compile(
+    r"\b(?:must|shall|will)\b[^.;]{0,240}?\b(?:under|governed\s+by)\s+(?:the\s+(?:terms|conditions)\s+of\s+)?"
+    r"this\s+(?:License|Licence|Agreement)\b"
+    r"|\bare\s+governed\s+by\s+(?:the\s+terms\s+of\s+)?this\s+(?:License|Licence)\b"
+    r"|license\s+the\s+entire\s+work|same\s+License\s+Elements|under\s+the\s+same\s+(?:license|terms)",
     re.I,
 )
+# A lead-in offering alternatives ("provided that you do at least one of the following").
+_ALTERNATIVES = re.compile(r"\bone\s+of\s+the\s+following\b|\bany\s+of\s+the\s+following\s+options\b", re.I)
 _WORK_SCOPE = re.compile(
     r"work\s+as\s+a\s+whole|entire\s+work|whole\s+of\s+the\s+work|work\s+based\s+on\s+the\s+program|"
     r"covered\s+work|derived\s+from\s+the\s+program|\bthe\s+whole\b",
@@ -273,6 +282,19 @@ def _sentence_around(text: str, needle: str) -> tuple[int, int]:
     return start, end
 
 
+def _optional(reader: _Reader, term: Term) -> bool:
+    """Whether the clause of ``term`` is one alternative of a lead-in that offers several."""
+    by_id = {c.id: c for c in reader.clauses}
+    clause = by_id.get(term.clause)
+    seen = 0
+    while clause is not None and seen < 4:
+        parent = by_id.get(clause.parent) if clause.parent else None
+        if parent is not None and _ALTERNATIVES.search(_WS.sub(" ", parent.text)):
+            return True
+        clause, seen = parent, seen + 1
+    return False
+
+
 def _binding(term: Term, analysis: Analysis) -> bool:
     """A restriction binds when the analysis reports it as a finding at warning or error severity.
 
@@ -313,26 +335,34 @@ def build_profile(identity: Identity, analysis: Analysis) -> Profile:
         elif kind is TermKind.INFO_PATENT_TERMINATION and profile.patent_termination is None:
             profile.patent_termination = reader.cite_term(term)
 
-    # Copyleft and its scope: a library or file scope, when a same-license clause states one, wins
-    # over the whole-work default, because it is a permission that limits the copyleft.
-    if same_license or TermKind.COND_NETWORK_USE in profile.conditions:
+    # Copyleft: a same-license clause that *requires* derived or combined works under this license,
+    # not one alternative among several, and not a bare "no additional terms" on the work itself.
+    required = [
+        (term, text) for term, text in same_license
+        if _REQUIRES_SAME.search(text) and not _optional(reader, term)
+    ]
+    # LGPL-3.0 states its copyleft by incorporating the GPL's terms.
+    incorporated = [c for m, c in reader.search(_LGPL_TO_GPL) if m.group("v")]
+    if required or incorporated or TermKind.COND_NETWORK_USE in profile.conditions:
+        texts = [x for _, x in same_license]
+        whole = [(m, c) for m, c in reader.search(_LIBRARY_SCOPE)]
         scope, cite = Scope.WORK, None
-        for term, text in same_license:
-            if _LIBRARY_SCOPE.search(text):
-                scope, cite = Scope.LIBRARY, reader.cite_term(term)
-                break
-        if scope is Scope.WORK:
-            for term, text in same_license:
-                if _FILE_SCOPE.search(text):
-                    scope, cite = Scope.FILE, reader.cite_term(term)
-                    break
+        if whole or any(_LIBRARY_SCOPE.search(x) for x in texts):
+            # A library scope is a permission to combine the library with works that use it.
+            hit = next(((t, x) for t, x in same_license if _LIBRARY_SCOPE.search(x)), None)
+            scope, cite = Scope.LIBRARY, reader.cite_term(hit[0]) if hit else whole[0][1]
+        else:
+            larger = reader.search(_FILE_SCOPE)
+            hit = next(((t, x) for t, x in same_license if _FILE_SCOPE.search(x)), None)
+            if hit or larger:
+                scope, cite = Scope.FILE, reader.cite_term(hit[0]) if hit else larger[0][1]
         if cite is None:
-            best = next(((t, x) for t, x in same_license if _WORK_SCOPE.search(x)), None)
-            best = best or (same_license[0] if same_license else None)
-            if best is not None:
+            best = next(((t, x) for t, x in required if _WORK_SCOPE.search(x)), None)
+            best = best or (required[0] if required else None)
+            if best:
                 cite = reader.cite_term(best[0])
             else:
-                cite = profile.conditions[TermKind.COND_NETWORK_USE][0][0]
+                cite = incorporated[0] if incorporated else profile.conditions[TermKind.COND_NETWORK_USE][0][0]
         profile.copyleft, profile.copyleft_citation = scope, cite
         for term, text in same_license:
             if _NO_FURTHER.search(text):
@@ -343,6 +373,11 @@ def build_profile(identity: Identity, analysis: Analysis) -> Profile:
             hits = reader.search(_NO_FURTHER)
             if hits:
                 profile.no_further_restrictions = hits[0][1]
+    elif same_license:
+        profile.notes.append(
+            "same-license clauses found, but none requires derived works under this license: "
+            + str(reader.cite_term(same_license[0][0]))
+        )
 
     for kind, found in profile.conditions.items():
         # Most confident first, so the cited clause is the one that states the condition best.

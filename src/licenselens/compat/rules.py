@@ -144,13 +144,18 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
         )
 
     # Work-wide copyleft decides before anything else: the combined work would have to be under it.
-    if inbound.copyleft is not Scope.NONE and (outbound.copyleft is Scope.WORK or inbound.copyleft is Scope.WORK):
+    # An outbound library copyleft covers the whole library that inbound files would become part of;
+    # an inbound library may stay a separate library that the outbound work uses.
+    covers_whole = outbound.copyleft is Scope.WORK or (
+        outbound.copyleft is Scope.LIBRARY and inbound.copyleft is Scope.FILE
+    )
+    if inbound.copyleft is not Scope.NONE and (covers_whole or inbound.copyleft is Scope.WORK):
         cite = inbound.copyleft_citation
-        if outbound.copyleft is Scope.WORK:
+        if covers_whole:
             return Outcome(
                 V.INCOMPATIBLE,
                 [f"{i} is copyleft ({inbound.copyleft.value} scope) and keeps its code under {i}: {cite}; "
-                 f"{o} requires the whole work under {o}: {outbound.copyleft_citation}"],
+                 f"{o} requires the whole {'library' if outbound.copyleft is Scope.LIBRARY else 'work'} under {o}: {outbound.copyleft_citation}"],
                 cause="copyleft",
             )
         return Outcome(
