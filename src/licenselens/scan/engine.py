@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -73,13 +75,22 @@ Analyser = Callable[[str], TextAnalysis]
 
 def analyse_text(text: str) -> TextAnalysis:
     """Identify (explains) and analyse (decides) one license text."""
+    return _analyse(text)[0]
+
+
+def _analyse(text: str) -> tuple[TextAnalysis, bool]:
+    # Also says whether the analysis may be shared with texts that differ only in copyright lines.
     from licenselens.model import Source
     from licenselens.pipeline import analyze_text
 
     identified = identify_text(text)
     source = Source(path=None, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
     analysis = analyze_text(text, source=source, identified=identified)
-    return TextAnalysis(analysis.identified, analysis.verdict, dict(analysis.freedoms), list(analysis.findings))
+    result = TextAnalysis(analysis.identified, analysis.verdict, dict(analysis.freedoms), list(analysis.findings))
+    variable = _variable_spans(text)
+    spans = [(t.start, t.end) for t in analysis.terms] + [(f.start, f.end) for f in analysis.findings]
+    shareable = bool(variable) and not any(a < e and s < b for a, b in spans for s, e in variable)
+    return result, shareable
 
 
 def identify_text(text: str) -> Identified | None:
@@ -92,26 +103,70 @@ def identify_text(text: str) -> Identified | None:
 def _analyse_to_json(text: str) -> str:
     # Top-level so worker processes can import it; JSON crosses the process boundary cheaply.
     try:
-        return analyse_text(text).to_json()
+        result, shareable = _analyse(text)
     except InputError as exc:
         return json.dumps({"error": exc.reason})
+    return json.dumps({"shareable": shareable, "result": result.to_json()})
+
+
+# --- texts that differ only in their copyright lines -------------------------------
+# Three hundred MIT licenses with three hundred copyright holders are one text to read:
+# when the analysis of one touches none of its copyright lines (no term, no finding
+# there), it holds for the others, with spans moved to their lines.
+
+_COPYRIGHT_LINE = re.compile(r"^[ \t>#*/-]*(copyright\b|\(c\)\s|©|all rights reserved)", re.IGNORECASE)
+
+
+def _variable_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        if _COPYRIGHT_LINE.match(line):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def shape_key(text: str) -> str:
+    """Equal for texts that are the same but for the content of their copyright lines."""
+    lines = text.split("\n")
+    masked = "\n".join("\x00" if _COPYRIGHT_LINE.match(line) else line for line in lines)
+    return hashlib.sha256(masked.encode("utf-8")).hexdigest()
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts += [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    return starts
+
+
+def moved(result: TextAnalysis, source: str, target: str) -> TextAnalysis:
+    """``result`` (of ``source``) re-anchored on ``target``, a text of the same shape."""
+    from bisect import bisect_right
+
+    src, dst = _line_starts(source), _line_starts(target)
+
+    def move(offset: int) -> int:
+        line = bisect_right(src, offset) - 1
+        return dst[line] + (offset - src[line])
+
+    findings = [f.model_copy(update={"start": move(f.start), "end": move(f.end)}) for f in result.findings]
+    return TextAnalysis(result.identified, result.verdict, result.freedoms, findings)
 
 
 @cache
 def analysis_version() -> str:
-    """Part of every cache key: the package version and a hash of the shipped classifier model."""
-    import licenselens
+    """Part of every cache key: what produces an analysis (``pipeline.producer_version``) and an identification."""
+    from pathlib import Path
 
-    digest = hashlib.sha256(licenselens.__version__.encode())
-    try:
-        from licenselens.classify.predictor import model_dir
+    import licenselens.identify
+    from licenselens.pipeline import producer_version
 
-        for name in sorted(p.name for p in model_dir().iterdir() if p.is_file()):
-            digest.update(name.encode())
-            digest.update((model_dir() / name).read_bytes())
-    except (ImportError, OSError, FileNotFoundError):
-        pass
-    return f"{licenselens.__version__}:{digest.hexdigest()[:16]}"
+    digest = hashlib.sha256(producer_version().encode())
+    for path in sorted(Path(licenselens.identify.__file__).parent.rglob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -224,8 +279,9 @@ def analyse_all(
             results[sha] = raw
     missing = sorted(sha for sha in texts if sha not in results)
     computed: dict[str, str] = {}
+    runs = 0
     if missing:
-        computed = _compute(missing, texts, jobs=jobs, analyser=analyser, progress=progress)
+        computed, runs = _compute(missing, texts, jobs=jobs, analyser=analyser, progress=progress)
         if cache is not None:
             cache.put_many(CACHE_NAMESPACE, {keys[sha]: raw for sha, raw in computed.items() if '"error"' not in raw[:12]})
         results.update(computed)
@@ -233,7 +289,7 @@ def analyse_all(
     for sha, raw in results.items():
         data = json.loads(raw) if isinstance(raw, str) else raw
         decoded[sha] = data["error"] if "error" in data else TextAnalysis.from_json(raw)
-    return decoded, len(missing)
+    return decoded, runs
 
 
 def _cached(cache, keys: dict[str, str]) -> dict[str, str]:
@@ -242,34 +298,96 @@ def _cached(cache, keys: dict[str, str]) -> dict[str, str]:
 
 
 def _compute(missing: list[str], texts: dict[str, str], *, jobs: int, analyser: Analyser | None,
-             progress: bool) -> dict[str, str]:
-    bar = _progress(len(missing)) if progress else None
+             progress: bool) -> tuple[dict[str, str], int]:
+    """Analyse the missing texts; return their results (JSON) and how many analyses ran."""
+    bar = _Bar(len(missing)) if progress else None
     out: dict[str, str] = {}
     try:
-        workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-        if analyser is None and workers > 1 and len(missing) >= MIN_TEXTS_FOR_POOL:
-            workers = min(workers, len(missing))
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                chunk = max(1, len(missing) // (workers * 4))
-                for sha, raw in zip(missing, pool.map(_analyse_to_json, [texts[s] for s in missing], chunksize=chunk)):
+        if analyser is not None:
+            for sha in missing:
+                try:
+                    out[sha] = analyser(texts[sha]).to_json()
+                except InputError as exc:
+                    out[sha] = json.dumps({"error": exc.reason})
+                if bar:
+                    bar.advance()
+            return out, len(missing)
+        groups: dict[str, list[str]] = {}
+        for sha in missing:
+            groups.setdefault(shape_key(texts[sha]), []).append(sha)
+        leaders = [members[0] for members in groups.values()]
+        runs = 0
+        with _Runner(jobs, len(leaders)) as run:
+            followers: list[str] = []
+            for sha, raw in run(leaders, texts):
+                runs += 1
+                data = json.loads(raw)
+                if "error" in data:
                     out[sha] = raw
                     if bar:
                         bar.advance()
-        else:
-            for sha in missing:
-                if analyser is None:
-                    out[sha] = _analyse_to_json(texts[sha])
+                    continue
+                out[sha] = data["result"]
+                members = groups[shape_key(texts[sha])][1:]
+                if data["shareable"]:
+                    leader = TextAnalysis.from_json(data["result"])
+                    for other in members:
+                        out[other] = moved(leader, texts[sha], texts[other]).to_json()
                 else:
-                    try:
-                        out[sha] = analyser(texts[sha]).to_json()
-                    except InputError as exc:
-                        out[sha] = json.dumps({"error": exc.reason})
+                    followers.extend(members)
+                if bar:
+                    bar.advance(1 + (len(members) if data["shareable"] else 0))
+            for sha, raw in run(followers, texts):
+                runs += 1
+                data = json.loads(raw)
+                out[sha] = raw if "error" in data else data["result"]
                 if bar:
                     bar.advance()
+        return out, runs
     finally:
         if bar:
             bar.stop()
-    return out
+
+
+class _Runner:
+    """Runs analyses in this process, or in a pool of worker processes when there are enough texts.
+
+    On Linux the workers are forked after this process has loaded the models, so
+    they start warm instead of each loading spaCy and the classifier again.
+    """
+
+    def __init__(self, jobs: int, expected: int) -> None:
+        workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+        self.workers = min(workers, max(1, expected))
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __call__(self, shas: list[str], texts: dict[str, str]):
+        if self.workers <= 1 or len(shas) < MIN_TEXTS_FOR_POOL:
+            for sha in shas:
+                yield sha, _analyse_to_json(texts[sha])
+            return
+        if self.pool is None:
+            # Warm this process on the first text, so forked workers inherit loaded models.
+            first, shas = shas[0], shas[1:]
+            yield first, _analyse_to_json(texts[first])
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_fork_context())
+        chunk = max(1, len(shas) // (self.workers * 4))
+        yield from zip(shas, self.pool.map(_analyse_to_json, [texts[s] for s in shas], chunksize=chunk))
+
+
+def _fork_context():
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return None
 
 
 class _Bar:
@@ -278,20 +396,17 @@ class _Bar:
 
         self._progress = Progress(
             TextColumn("analysing license texts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            transient=True,
+            transient=True, auto_refresh=False,
         )
         self._task = self._progress.add_task("analyse", total=total)
         self._progress.start()
 
-    def advance(self) -> None:
-        self._progress.advance(self._task)
+    def advance(self, n: int = 1) -> None:
+        self._progress.advance(self._task, n)
+        self._progress.refresh()
 
     def stop(self) -> None:
         self._progress.stop()
-
-
-def _progress(total: int) -> _Bar:
-    return _Bar(total)
 
 
 # --- packages ---------------------------------------------------------------------

@@ -60,11 +60,11 @@ def read_distribution(meta_dir: Path, source: str) -> Found:
     except (OSError, ValueError) as exc:
         reason = reason_of(exc) if isinstance(exc, OSError) else str(exc)
         return SkipNote(path=str(meta_file), reason=reason)
-    name = headers.get("Name") or meta_dir.name.split("-")[0]
-    package = Package(name=str(name), version=headers.get("Version"), source=source, location=str(meta_dir))
-    expression = headers.get("License-Expression")
-    license_field = (headers.get("License") or "").strip()
-    classifiers = [c.split("::")[-1].strip() for c in headers.get_all("Classifier") or [] if c.startswith("License ::")]
+    name = _header(headers, "Name") or meta_dir.name.split("-")[0]
+    package = Package(name=name, version=_header(headers, "Version"), source=source, location=str(meta_dir))
+    expression = _header(headers, "License-Expression")
+    license_field = (_header(headers, "License") or "").strip()
+    classifiers = [str(c).split("::")[-1].strip() for c in headers.get_all("Classifier") or [] if str(c).startswith("License ::")]
     classifiers = [c for c in classifiers if c.lower() not in {"osi approved", "other/proprietary license"}] or classifiers
     if expression:
         package.declared = str(expression).strip()
@@ -74,8 +74,14 @@ def read_distribution(meta_dir: Path, source: str) -> Found:
         package.declared = " OR ".join(classifiers)
     if license_field and ("\n" in license_field or len(license_field) > _MAX_LICENSE_NAME):
         package.texts.append(TextRef(path=f"{meta_file}#License", kind="embedded", text=license_field))
-    package.texts.extend(_license_files(meta_dir, headers.get_all("License-File") or []))
+    package.texts.extend(_license_files(meta_dir, [str(f) for f in headers.get_all("License-File") or []]))
     return package
+
+
+def _header(headers, key: str) -> str | None:
+    # Non-ASCII header values come back as email.header.Header objects.
+    value = headers.get(key)
+    return str(value) if value is not None else None
 
 
 def _license_files(meta_dir: Path, declared_files: list[str]) -> list[TextRef]:
