@@ -168,3 +168,26 @@ def _id(key, spdx):
 )
 def test_agreement(declared, found, expected):
     assert agreement(declared, found) is expected
+
+
+# --- copyright-line sharing (real pipeline) ----------------------------------------------
+
+
+def test_texts_differing_only_in_copyright_lines_share_one_analysis(tmp_path):
+    body = (FIXTURES / "site-packages" / "beta-2.0.dist-info" / "LICENSE").read_text()
+    holders = ["Copyright (c) 2024 Example Authors", "Copyright (c) 1999-2023 A Much Longer Name Of Holders, Inc."]
+    for i, holder in enumerate(holders):
+        folder = tmp_path / "tree" / f"pkg{i}"
+        folder.mkdir(parents=True)
+        (folder / "LICENSE").write_text(body.replace("Copyright (c) 2024 Example Authors", holder))
+    result = scan(tmp_path / "tree", use_cache=False)
+    assert result.stats.unique_texts == 2 and result.stats.analysed == 1
+    texts = [(tmp_path / "tree" / p.name / "LICENSE").read_text() for p in result.packages]
+    findings = [p.texts[0].findings for p in result.packages]
+    assert findings[0] and len(findings[0]) == len(findings[1])
+    for a, b in zip(*findings):
+        assert a.line == b.line and a.id == b.id
+        assert texts[0][a.start:a.end] == texts[1][b.start:b.end]
+    # Each text analysed on its own gives the same answer.
+    alone = scan(tmp_path / "tree" / "pkg1", use_cache=False)
+    assert alone.packages[0].texts[0].findings == result.packages[1].texts[0].findings

@@ -416,23 +416,23 @@ def declared_to_spdx(raw: str | None) -> tuple[str | None, str | None]:
     """Normalize a declared license string to an SPDX expression; return ``(spdx, note)``."""
     if not raw or not raw.strip():
         return None, None
-    try:
-        from licenselens.declared import to_spdx
-    except ImportError:
-        from licenselens.expression import normalize_expression as to_spdx
+    from licenselens.declared import to_spdx
 
     try:
         return to_spdx(raw), None
     except InputError as exc:
-        return None, f"declared license {raw!r} is not an SPDX expression ({exc.reason})"
+        return None, exc.reason
 
 
 def build_package(package: Package, texts: list[ReadText], analyses: dict[str, TextAnalysis | str]) -> ScannedPackage:
     """Join what a source found with the analyses of its texts."""
     notes = list(package.notes)
-    declared_spdx, note = declared_to_spdx(package.declared)
-    if note:
-        notes.append(note)
+    if package.declared_read:
+        declared_spdx = package.declared_spdx
+    else:
+        declared_spdx, note = declared_to_spdx(package.declared)
+        if note:
+            notes.append(note)
     license_texts: list[LicenseText] = []
     for item in texts:
         if item.sha256 is None:

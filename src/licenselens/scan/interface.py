@@ -45,6 +45,19 @@ class Package:
     notes: list[str] = field(default_factory=list)
     # True when the metadata itself is broken (e.g. malformed README front matter).
     broken_metadata: bool = False
+    # Set by sources that read their metadata with ``licenselens.declared`` (None: read ``declared``).
+    declared_spdx: str | None = None
+    declared_read: bool = False
+
+    def read_declared(self, reading) -> None:
+        """Keep a ``licenselens.declared`` reading (a ``DeclaredLicense``) of this package's metadata."""
+        self.declared_read = True
+        self.declared_spdx = reading.spdx
+        if reading.spdx is None and reading.original:
+            why = reading.note or "unknown license"
+            if reading.ambiguous and reading.candidates:
+                why += f" (one of {', '.join(reading.candidates)})"
+            self.notes.append(f"declared license {reading.original!r} not read as SPDX: {why}")
 
 
 Found = Package | SkipNote

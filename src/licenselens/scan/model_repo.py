@@ -131,6 +131,11 @@ class ModelRepository(LicenseSource):
                     meta = matter.data or {}
                     package.declared, notes = declared_of(meta)
                     package.notes.extend(notes)
+                    if package.declared is not None:
+                        from licenselens.declared import from_model_card
+
+                        name = meta.get("license_name")
+                        package.read_declared(from_model_card(meta.get("license"), name if isinstance(name, str) else None))
                     base = meta.get("base_model")
                     package.base_model = [str(b) for b in (base if isinstance(base, list) else [base]) if b]
                     if isinstance(meta.get("model_name"), str):

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from licenselens.declared import from_npm
 from licenselens.model import SkipNote
 from licenselens.scan.interface import Found, LicenseSource, Package, TextRef, is_license_name, read_small, reason_of, text_kind
 
@@ -94,6 +95,7 @@ class NodeModules(LicenseSource):
         version = manifest.get("version") if isinstance(manifest.get("version"), str) else None
         package = Package(name=name, version=version, source=self.name, location=str(manifest_path),
                           declared=declared_of(manifest))
+        package.read_declared(from_npm(manifest))
         try:
             children = sorted(package_dir.iterdir())
         except OSError as exc:
@@ -131,8 +133,10 @@ class PackageLock(LicenseSource):
                 if not key or not isinstance(entry, dict) or entry.get("link"):
                     continue  # "" is the root project; links point at another entry
                 name = entry.get("name") or key.rsplit("node_modules/", 1)[-1]
-                yield Package(name=str(name), version=entry.get("version"), source=self.name,
-                              location=f"{self.path}#{key}", declared=declared_of(entry))
+                package = Package(name=str(name), version=entry.get("version"), source=self.name,
+                                  location=f"{self.path}#{key}", declared=declared_of(entry))
+                package.read_declared(from_npm(entry))
+                yield package
             return
         for name, entry in sorted((lock.get("dependencies") or {}).items()):
             if isinstance(entry, dict):
