@@ -279,6 +279,10 @@ def _sentence_around(text: str, needle: str) -> tuple[int, int]:
     start = 0 if start < 0 else start + 2
     end = text.find(". ", m.end())
     end = len(text) if end < 0 else end + 1
+    if end - start > _EVIDENCE_CHARS and m.start() - start > _EVIDENCE_CHARS // 3:
+        # Keep the words that matched in the quoted evidence of a long sentence.
+        space = text.find(" ", max(start, m.start() - _EVIDENCE_CHARS // 3))
+        start = space + 1 if 0 <= space < m.start() else m.start()
     return start, end
 
 

@@ -160,7 +160,8 @@ def parse_argument(arg: str) -> ex.Expression | LicenseSource:
 
 def _declared_alias(arg: str) -> str | None:
     """Short names such as ``llama3.1`` as ``licenselens.declared`` maps them, when it does."""
-    if ex.is_valid(arg):
+    # Only a single name: a malformed expression must be reported with its position, not guessed at.
+    if ex.is_valid(arg) or re.search(r"[\s()]", arg.strip()):
         return None
     try:
         from licenselens import declared  # optional stage; absent in minimal builds
