@@ -102,9 +102,12 @@ class Context:
             if clause is not None:
                 out.append(clause.text[:limit])
         own = self.clauses.get(term.clause)
-        # The unit's own clause may open with a lead-in that precedes the unit.
+        # The unit's own clause may open with a lead-in ("... as follows:") that precedes the unit;
+        # an ordinary preceding sentence is not one.
         if own is not None and own.start < term.start:
-            out.insert(0, self.text[own.start : term.start][-limit:])
+            before = self.text[own.start : term.start].rstrip()
+            if before.endswith((":", "\u2014", ":-")):
+                out.insert(0, before[-limit:])
         return out
 
 

@@ -39,12 +39,13 @@ _DEONTIC = (
 
 _VERBS = {
     Freedom.MODIFY: (
-        r"(?:modif(?:y|ies|ied|ying|ication|ications)|adapt(?:s|ed|ing|ation)?|alter(?:s|ed|ing)?|"
+        r"(?:modif(?:y|ies|ied|ying)|make\s+modifications|adapt(?:s|ed|ing)?|alter(?:s|ed|ing)?|"
         r"fine[- ]?tun\w*|translat\w*|remix\w*|(?:create|make|prepare|produce)s?\s+(?:any\s+)?"
-        r"derivative|derivative\s+works?\s+of|merge\w*|transform\w*|build\s+upon)"
+        r"derivative(?:\s+works?)?(?:\s+(?:of|based\s+(?:on|upon)))?|derivative\s+works?\s+of|merge\w*|transform\w*|build\s+upon)"
     ),
     Freedom.SHARE: (
-        r"(?:distribut\w*|redistribut\w*|shar(?:e|es|ed|ing)|publish\w*|sublicens\w*|convey\w*|"
+        r"(?:distribut(?:e|es|ed|ing)|redistribut(?:e|es|ed|ing)|shar(?:e|es|ed|ing)|publish(?:es|ed|ing)?|"
+        r"sublicens(?:e|es|ed|ing)|convey(?:s|ed|ing)?|"
         r"make\s+(?:\w+\s+){0,3}available|making\s+(?:\w+\s+){0,3}available|sell\w*|resell\w*|"
         r"rent\w*|leas(?:e|es|ed|ing)|lend\w*|transfer\w*|host\w*\s+(?:as\s+)?a\s+service|"
         r"provide\s+(?:\w+\s+){0,3}(?:to\s+third\s+parties|as\s+a\s+service))"
@@ -68,13 +69,12 @@ def _frame(freedom: Freedom) -> re.Pattern[str]:
 
 _FRAMES = {f: _frame(f) for f in _VERBS}
 # The unit opens with a list of verbs before the work it governs: "use, modify, or distribute the Software ..."
-_LEADING_VERBS = {
-    f: re.compile(
-        rf"^\W*(?:\(?[a-z0-9]{{1,4}}[.)]\s+)?((?:[a-z/-]+[,\s]+){{0,12}}?){_VERBS[f]}[a-z/,\s-]{{0,60}}?\b{_WORK_START}",
-        re.IGNORECASE,
-    )
-    for f in _VERBS
-}
+_ACTION = rf"(?:{_VERBS[Freedom.MODIFY]}|{_VERBS[Freedom.SHARE]}|use|copy|reproduce|run|deploy|access|install|exploit|execute|display|perform)"
+_LEADING_LIST = re.compile(
+    rf"^\W*(?:\(?[a-z0-9]{{1,4}}[.)]\s+)?({_ACTION}(?:(?:\s*,\s*|\s*,?\s+(?:or|and|and/or)\s+){_ACTION})*)\s+(?:of\s+)?{_WORK_START}",
+    re.IGNORECASE,
+)
+_LEADING_VERBS = {f: re.compile(rf"\b{_VERBS[f]}", re.IGNORECASE) for f in _VERBS}
 _ANY_DEONTIC = re.compile(rf"\b{_DEONTIC}\b", re.IGNORECASE)
 _ONLY = re.compile(r"\b(?:only|solely|exclusively)\b", re.IGNORECASE)
 
@@ -89,8 +89,8 @@ def scopes(freedom: Freedom, unit: str, lead_ins: list[str]) -> bool:
     # A grant limited to a purpose: "may Share ... for NonCommercial purposes only".
     if _ONLY.search(unit) and re.search(rf"\b{_VERBS[freedom]}", unit, re.IGNORECASE):
         return True
-    leading = _LEADING_VERBS[freedom].search(unit[:300])
-    if leading and any(_ANY_DEONTIC.search(lead) for lead in lead_ins[:3]):
+    leading = _LEADING_LIST.search(unit[:300])
+    if leading and _LEADING_VERBS[freedom].search(leading.group(1)) and any(_ANY_DEONTIC.search(lead) for lead in lead_ins[:3]):
         return True
     # The nearest lead-ins ("You may not use, modify or distribute the Software:").
     return any(_FRAMES[freedom].search(lead) or _ALL_RIGHTS.search(lead) for lead in lead_ins[:3])
