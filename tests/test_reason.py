@@ -357,3 +357,37 @@ def test_reason_never_crashes_and_cites_inside_its_clause(doc):
     if r.openwashing:
         assert r.verdict is not Verdict.OPEN
     assert reason(clauses, list(reversed(terms)), text) == r
+
+
+USE_LEAD = ["You agree you will not use, or allow others to use, the Model to:"]
+ALL_LEAD = ["You will not, and will not permit any third party to:"]
+
+
+@pytest.mark.parametrize(
+    "unit,lead_ins,modify,share",
+    [
+        ("The illegal distribution of information or materials to minors", USE_LEAD, False, False),
+        ("Generating, promoting, or further distributing spam", USE_LEAD, False, False),
+        ("use, modify, copy, create derivative works of, or distribute the Software for military purposes", ALL_LEAD, True, True),
+        ("distribute the Model for any commercial purpose;", ["You may not:"], False, True),
+        ("reproduce and Share the Licensed Material for NonCommercial purposes only", [], False, True),
+        ("you are not authorized to exercise any of the rights under this Agreement", [], True, True),
+        ("for military purposes;", ["You may not use, modify or distribute the Software:"], True, True),
+    ],
+)
+def test_scope_of_a_restriction(unit, lead_ins, modify, share):
+    from licenselens.reason.scope import scopes
+
+    assert (scopes(Freedom.MODIFY, unit, lead_ins), scopes(Freedom.SHARE, unit, lead_ins)) == (modify, share)
+
+
+def test_a_preceding_sentence_is_not_a_lead_in():
+    first = "The rights granted under Section 1 are not granted to you if you are domiciled in the European Union."
+    second = "This restriction does not apply to end users."
+    doc = permissive(f"{first} {second}")
+    doc.label(3, "restrict.persons", part=first).label(3, "restrict.field-of-use", part=second)
+    r = doc.reason()
+    by_unit = {}
+    for f in r.findings:
+        by_unit.setdefault(doc.text[f.start : f.end], []).append(f.id)
+    assert by_unit == {first: ["USE-004", "MODIFY-002", "SHARE-002"], second: ["USE-001"]}
