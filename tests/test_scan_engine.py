@@ -191,3 +191,21 @@ def test_texts_differing_only_in_copyright_lines_share_one_analysis(tmp_path):
     # Each text analysed on its own gives the same answer.
     alone = scan(tmp_path / "tree" / "pkg1", use_cache=False)
     assert alone.packages[0].texts[0].findings == result.packages[1].texts[0].findings
+
+
+def test_folder_discovery_reads_sboms_and_embedded_texts():
+    analyser = CountingAnalyser()
+    result = scan(FIXTURES / "sbom", analyser=analyser, use_cache=False)
+    packages = {(p.name, p.source) for p in result.packages}
+    assert {("alpha", "sbom"), ("dual", "sbom"), ("nested", "sbom"), ("left-pad", "sbom"), ("tool", "sbom")} <= packages
+    tool = next(p for p in result.packages if p.name == "tool")
+    assert tool.texts[0].kind == "embedded" and tool.verdict is Verdict.RESTRICTED
+    dual = next(p for p in result.packages if p.name == "dual")
+    assert dual.declared_spdx == "Apache-2.0 OR MIT"
+
+
+def test_folder_discovery_reads_a_model_repository():
+    result = scan(FIXTURES / "model-mismatch", analyser=CountingAnalyser(), use_cache=False)
+    (model,) = result.packages
+    assert model.source == "model-repo"
+    assert (model.declared_spdx, model.detected, model.agreement) == ("Apache-2.0", ["MIT"], Agreement.DISAGREE)
