@@ -328,7 +328,9 @@ def build_profile(identity: Identity, analysis: Analysis) -> Profile:
         if category == "grant":
             profile.grants.setdefault(kind, reader.cite_term(term))
         elif category == "cond":
-            profile.conditions.setdefault(kind, []).append((reader.cite_term(term), dict(term.params)))
+            # The full wording travels with the params, so a quoted mark can be read from it.
+            params = dict(term.params, _text=_WS.sub(" ", reader.span_text(term.start, term.end)))
+            profile.conditions.setdefault(kind, []).append((reader.cite_term(term), params))
             if kind is TermKind.COND_SAME_LICENSE:
                 same_license.append((term, _WS.sub(" ", reader.span_text(term.start, term.end))))
         elif kind in RESTRICTIONS:

@@ -234,41 +234,30 @@ def model(inbound: Profile, outbound: Profile) -> Outcome:
     ))
     if same:
         reasons.append(f"the derived model is released under {i} itself")
-        if flow:
-            conditions.append(f"ship a copy of {i} with the derived model and bind recipients to it: {flow[0]}")
-        naming = inbound.condition(TermKind.COND_NAMING)
-        if naming:
-            prefix = inbound.param(TermKind.COND_NAMING, "prefix")
-            what = f'begin the derived model\'s name with "{prefix}"' if prefix else "name the derived model as required"
-            conditions.append(f"{what}: {naming[0]}")
-        attribution = inbound.condition(TermKind.COND_ATTRIBUTION)
-        if attribution:
-            text = _mark(inbound.param(TermKind.COND_ATTRIBUTION, "text")) or _quoted_mark(attribution[0].evidence)
-            what = f'display "{text}"' if text else "give the attribution required"
-            conditions.append(f"{what}: {attribution[0]}")
-        for kind, cites in inbound.restrictions.items():
-            if kind in (TermKind.RESTRICT_OUTPUT_USE, TermKind.RESTRICT_COMPETITION):
-                continue
-            conditions.append(f"the {_restriction_label(kind)} restriction keeps binding the derived model and its users: {cites[0]}")
-        for cite in bans:
-            conditions.append(f"outputs of the model may not be used as this clause forbids (no distillation into other models): {cite}")
+        conditions = _model_conditions(inbound, bans)
         return Outcome(V.CONDITIONAL if conditions else V.COMPATIBLE, reasons, conditions)
 
     if inbound.restrictions:
         missing = _conflicting_restrictions(inbound, outbound)
         if missing or flow is None:
             for kind, cite in missing or [(k, c[0]) for k, c in inbound.restrictions.items()]:
-                reasons.append(f"{i}'s {_restriction_label(kind)} restriction follows the derived model: {cite}")
+                if kind in (TermKind.RESTRICT_OUTPUT_USE, TermKind.RESTRICT_COMPETITION):
+                    continue
+                for more in inbound.restrictions[kind][:_CITES_PER_KIND]:
+                    reasons.append(f"{i}'s {_restriction_label(kind)} restriction follows the derived model: {more}")
             if flow:
                 reasons.append(f"{i} requires its terms to accompany derivatives: {flow[0]}")
             for cite in bans:
                 reasons.append(f"{i} bans uses of its outputs (training other models on them breaks it): {cite}")
             reasons.append(f"{o} does not carry these terms, so the derived model cannot be released under it")
             return Outcome(V.INCOMPATIBLE, reasons, cause="restriction")
-        # The outbound license carries every restriction and passes them down: a RAIL-style derivative license.
-        for kind, cites in inbound.restrictions.items():
-            conditions.append(f"keep {i}'s {_restriction_label(kind)} restriction in {o} as enforceable terms: {cites[0]}")
-        conditions.append(f"bind recipients to those restrictions: {flow[0]}")
+        # The outbound license carries every restriction and passes them down (a RAIL-style
+        # derivative license, or another copy of the same terms): the inbound conditions still apply.
+        conditions = [
+            f"keep {i}'s {_restriction_label(kind)} restriction in {o} as enforceable terms: {cites[0]}"
+            for kind, cites in inbound.restrictions.items()
+        ]
+        conditions += [c for c in _model_conditions(inbound, bans) if "restriction keeps binding" not in c]
         return Outcome(V.CONDITIONAL, [f"{o} carries every use restriction of {i}"], conditions)
 
     # Without use restrictions, a flow-down clause passes on nothing beyond the notices.
@@ -280,6 +269,45 @@ def model(inbound: Profile, outbound: Profile) -> Outcome:
         result.conditions.append(f"{what}: {naming[0]}")
         result.verdict = V.CONDITIONAL
     return result
+
+
+# Citations listed per restriction kind in a reason (AUP lists can be long).
+_CITES_PER_KIND = 3
+
+
+def _model_conditions(inbound: Profile, bans: list[Citation]) -> list[str]:
+    """What a derived model released on the inbound terms must do: each condition with its clause."""
+    i = inbound.label
+    conditions: list[str] = []
+    flow = inbound.condition(TermKind.COND_FLOW_DOWN)
+    if flow:
+        conditions.append(f"ship a copy of {i} with the derived model and bind recipients to it: {flow[0]}")
+    for cite, params in _distinct(inbound.conditions.get(TermKind.COND_NAMING, [])):
+        prefix = params.get("prefix")
+        what = f'begin the derived model\'s name with "{prefix}"' if prefix else "name the derived model as required"
+        conditions.append(f"{what}: {cite}")
+    for cite, params in _distinct(inbound.conditions.get(TermKind.COND_ATTRIBUTION, [])):
+        text = _mark(params.get("text")) or _quoted_mark(params.get("_text") or cite.evidence)
+        what = f'display "{text}"' if text else "give the attribution required"
+        conditions.append(f"{what}: {cite}")
+    for kind, cites in inbound.restrictions.items():
+        if kind in (TermKind.RESTRICT_OUTPUT_USE, TermKind.RESTRICT_COMPETITION):
+            continue
+        conditions.append(f"the {_restriction_label(kind)} restriction keeps binding the derived model and its users: {cites[0]}")
+    for cite in bans:
+        conditions.append(f"outputs of the model may not be used as this clause forbids (no distillation into other models): {cite}")
+    return conditions
+
+
+def _distinct(found: list[tuple[Citation, dict]]) -> list[tuple[Citation, dict]]:
+    """One entry per clause, in the order given (most confident first)."""
+    seen: set[str] = set()
+    out = []
+    for cite, params in found:
+        if cite.clause not in seen:
+            seen.add(cite.clause)
+            out.append((cite, params))
+    return out
 
 
 def _mark(text: str | None) -> str | None:
