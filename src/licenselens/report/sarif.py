@@ -79,7 +79,6 @@ def to_sarif(analysis: Analysis) -> dict:
                     "driver": {
                         "name": "licenselens",
                         "version": __version__,
-                        "informationUri": "https://github.com/licenselens/licenselens",
                         "rules": rules,
                     }
                 },
