@@ -355,3 +355,15 @@ def test_units_end_at_curly_quotes_and_emphasis():
         "**Bold sentence.**",
         "Next one.",
     ]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["1. x\n" * 5_000, "".join(" " * (k % 40) + "(a) y\n" for k in range(5_000)), "a" * 500_000,
+     "\n" * 200_000, "#\n" * 20_000, "Section 1\n" * 5_000],
+)  # fmt: skip
+def test_hostile_layouts_finish(hostile):
+    t0 = time.perf_counter()
+    clauses = _segment(hostile)
+    assert time.perf_counter() - t0 < 10.0
+    _check_units(clauses)

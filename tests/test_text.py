@@ -209,3 +209,20 @@ def test_decode_never_crashes_on_bytes(data):
         assert isinstance(decode(data, "x"), str)
     except InputError as exc:
         assert exc.source == "x"
+
+
+def test_emphasis_needs_flanking_delimiters():
+    assert normalize("2 * 3 * 4, snake_case_name, a*b*c, * bullet").text == "2 * 3 * 4, snake_case_name, a*b*c, * bullet"
+    assert normalize("***both*** and `` code with ` tick ``").text == "both and  code with ` tick "
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["*" * 200_000, "`" * 200_000, "*a" * 100_000, "**a " * 50_000, "<!--" * 50_000, "<b " * 60_000,
+     "[](" * 60_000, "*_`[<!&\\" * 25_000],
+)  # fmt: skip
+def test_hostile_decoration_is_linear(hostile):
+    t0 = time.perf_counter()
+    nt = normalize(hostile)
+    assert time.perf_counter() - t0 < 2.0
+    assert nt.to_original(len(nt.text)) == len(hostile)

@@ -204,11 +204,8 @@ _ONE_TO_ONE_RE = re.compile("[" + re.escape("".join(_ONE_TO_ONE)) + "]")
 
 # Each regex starts with a literal or a character class so the scanner skips
 # quickly, and runs only when its trigger character occurs in the text.
-# Markdown emphasis and code: only the delimiters are deleted; left flank checked in code.
-_STRONG_RE = re.compile(r"(\*\*|__)(?=[^\s*_])[^\n]{0,400}?[^\s\\*_]\1(?![\w*])")
-_EM_RE = re.compile(r"\*(?=[^\s*])[^*\n]{0,400}?[^\s*\\]\*(?![\w*])")
-_EMU_RE = re.compile(r"_(?=[^\s_])[^_\n]{0,400}?[^\s_\\]_(?!\w)")
-_CODE_RE = re.compile(r"(`+)(?!`)[^\n]{1,400}?(?<!`)\1(?!`)")
+# Markdown emphasis and code spans: runs of delimiters, paired per line in one pass (see _delimiter_edits).
+_DELIMITER_RE = re.compile(r"\*+|_+|`+|\n")
 # Links and images keep their label; reference links lose the reference.
 _LINK_RE = re.compile(
     r"!?\[([^\[\]\n]{0,500})\](?:\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)|\[[^\[\]\n]{0,100}\])"
@@ -226,8 +223,7 @@ _HTML_INLINE = (
 )
 # Only known HTML tags: "<YEAR>" and "<COPYRIGHT HOLDER>" placeholders must stay.
 _ANGLE_RE = re.compile(
-    r"<(?:(?P<comment>!--.{0,5000}?--)"
-    rf"|(?P<block>/?(?:{_HTML_BLOCK})(?:\s[^<>]{{0,1000}})?/?)"
+    rf"<(?:(?P<block>/?(?:{_HTML_BLOCK})(?:\s[^<>]{{0,1000}})?/?)"
     rf"|(?P<inline>/?(?:{_HTML_INLINE})(?:\s[^<>]{{0,1000}})?/?)"
     r"|(?P<autolink>(?:https?|ftp|mailto):[^\s<>]{1,2000}))>",
     re.IGNORECASE | re.DOTALL,
@@ -358,31 +354,78 @@ def normalize(text: str) -> NormalizedText:
 
 
 _ENTITY_TABLE = str.maketrans(_ONE_TO_ONE)
-_LEFT_FLANK = frozenset("\\*_`")
+
+
+def _delimiter_edits(work: str, add) -> None:
+    """Delete paired Markdown emphasis (``*``, ``**``, ``_``, ``__``) and code-span backticks.
+
+    A run opens when followed by a non-blank and not preceded by a letter or
+    digit, and closes when preceded by a non-blank and not followed by one;
+    it pairs with the nearest open run of the same characters on its line.
+    One pass with a small stack: linear in the text, whatever it contains.
+    """
+    n = len(work)
+    openers: list[tuple[str, int, int]] = []
+    code: tuple[int, int] | None = None  # start and length of an open code span
+    for m in _DELIMITER_RE.finditer(work):
+        run = m.group()
+        s, e = m.span()
+        if run == "\n":
+            openers.clear()
+            code = None
+            continue
+        before = work[s - 1] if s else " "
+        if run[0] == "`":
+            if code is None:
+                if before != "\\":
+                    code = (s, len(run))
+            elif len(run) == code[1]:
+                add((code[0], code[0] + code[1], ""))
+                add((s, e, ""))
+                code = None
+            continue
+        if code is not None or len(run) > 3 or before == "\\":
+            continue
+        after = work[e] if e < n else " "
+        can_close = not before.isspace() and not after.isalnum()
+        can_open = not after.isspace() and not before.isalnum()
+        if can_close:
+            # Look a few openers down only: unbounded searches would make hostile input quadratic.
+            for k in range(len(openers) - 1, max(-1, len(openers) - 9), -1):
+                if openers[k][0] == run:
+                    add((openers[k][1], openers[k][2], ""))
+                    add((s, e, ""))
+                    del openers[k:]
+                    break
+            else:
+                if can_open:
+                    openers.append((run, s, e))
+        elif can_open:
+            openers.append((run, s, e))
+
+
+def _comment_edits(work: str, add) -> None:
+    """Delete HTML comments, scanning once (a regex per opener would be quadratic on hostile input)."""
+    pos = 0
+    while True:
+        start = work.find("<!--", pos)
+        if start < 0:
+            return
+        end = work.find("-->", start + 4)
+        if end < 0:
+            return
+        add((start, end + 3, ""))
+        pos = end + 3
 
 
 def _edits(work: str) -> list[tuple[int, int, str]]:
     """All edits ``(start, end, replacement)`` on ``work``, sorted; overlaps are resolved by the caller."""
     edits: list[tuple[int, int, str]] = []
     add = edits.append
-    if "*" in work or "_" in work:
-        for rx in (_STRONG_RE, _EM_RE, _EMU_RE):
-            d = 0
-            for m in rx.finditer(work):
-                s, e = m.span()
-                if s and (work[s - 1].isalnum() or work[s - 1] in _LEFT_FLANK):
-                    continue  # intra-word or escaped: not emphasis
-                d = len(m.group(1)) if rx is _STRONG_RE else 1
-                add((s, s + d, ""))
-                add((e - d, e, ""))
-    if "`" in work:
-        for m in _CODE_RE.finditer(work):
-            s, e = m.span()
-            if s and work[s - 1] == "\\":
-                continue
-            d = len(m.group(1))
-            add((s, s + d, ""))
-            add((e - d, e, ""))
+    if "*" in work or "_" in work or "`" in work:
+        _delimiter_edits(work, add)
+    if "<!--" in work:
+        _comment_edits(work, add)
     if "](" in work or "][" in work:
         for m in _LINK_RE.finditer(work):
             s, e = m.span()
