@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,16 +27,24 @@ def compat(
     outbound: Annotated[str, typer.Option("--outbound", help="Outbound license: SPDX expression or license file.", show_default=False)],
     use: Annotated[Use, typer.Option("--use", help="software: combine code; model: release a model derived from the inbound model.")] = Use.SOFTWARE,
     format: Annotated[CompatFormat, typer.Option("--format", "-f", help="Output format.")] = CompatFormat.TEXT,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Result cache database (default: in the user cache folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Analyse every license text afresh; read and write no cache.")] = False,
 ) -> None:
     """Tell whether the inbound licenses may go into a work (or a derived model) under the outbound license, citing clauses.
 
     Exit 0 when compatible or conditional, 1 when incompatible or unknown, 2 on bad input.
     """
+    from licenselens.cache import open_cache
     from licenselens.compat import compat as run
     from licenselens.compat.render import to_json, to_text
     from licenselens.model import CompatVerdict
 
-    result = run(list(inbound), outbound, use=use.value)
+    store = open_cache(cache, enabled=not no_cache)
+    try:
+        result = run(list(inbound), outbound, use=use.value, cache=store)
+    finally:
+        if store is not None:
+            store.close()
     emit(to_json(result) if format is CompatFormat.JSON else to_text(result, use=use.value))
     ok = result.verdict in (CompatVerdict.COMPATIBLE, CompatVerdict.CONDITIONAL)
     raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from licenselens import expression as ex
 from licenselens.compat import rules
 from licenselens.compat.facts import FACTS_ENABLED, exception_fact, pair_fact
 from licenselens.compat.profile import Profile, Scope
 from licenselens.compat.rules import RANK, Outcome
-from licenselens.compat.sources import LicenseSource, parse_argument, profile_of, require_known, resolve_leaf
+from licenselens.compat.sources import _CACHE, LicenseSource, parse_argument, profile_of, require_known, resolve_leaf
 from licenselens.errors import InputError
 from licenselens.model import CompatResult, CompatVerdict, InboundVerdict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from licenselens.cache import ResultCache
 
 V = CompatVerdict
 USES = ("software", "model")
@@ -170,14 +174,17 @@ def _parse(arg: str) -> Operand:
     return operand
 
 
-def compat(inbound: list[str], outbound: str, *, use: str = "software", use_facts: bool = True) -> CompatResult:
+def compat(
+    inbound: list[str], outbound: str, *, use: str = "software", use_facts: bool = True, cache: ResultCache | None = None
+) -> CompatResult:
     """May the ``inbound`` licenses (SPDX expressions or license files) go into a work under ``outbound``?
 
     ``use='model'`` asks whether a model derived from a model under each
     inbound license may be released under ``outbound``. Raises ``InputError``
     (``ExpressionError`` with the position) for malformed expressions, unknown
     ids and missing files. ``use_facts=False`` answers from the terms alone,
-    without the published pair facts of ``corpora/compat``.
+    without the published pair facts of ``corpora/compat``. ``cache`` keeps
+    the analyses of license texts across processes (``licenselens.cache``).
     """
     if use not in USES:
         raise InputError("--use", f"unknown use {use!r}: expected software or model")
@@ -186,11 +193,13 @@ def compat(inbound: list[str], outbound: str, *, use: str = "software", use_fact
     out = _parse(outbound)
     results = []
     token = FACTS_ENABLED.set(use_facts)
+    cache_token = _CACHE.set(cache)
     try:
         for arg in inbound:
             outcome = _evaluate(_parse(arg), out, use)
             results.append(InboundVerdict(license=arg, verdict=outcome.verdict, reasons=outcome.lines()))
     finally:
         FACTS_ENABLED.reset(token)
+        _CACHE.reset(cache_token)
     overall = min((r.verdict for r in results), key=lambda v: RANK[v])
     return CompatResult(outbound=outbound, verdict=overall, inbound=results)

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
 import yaml
 
 from licenselens import expression as ex
@@ -23,6 +26,9 @@ from licenselens.compat.profile import Identity, Profile, build_profile, identit
 from licenselens.errors import InputError
 from licenselens.model import Analysis
 from licenselens.resources import corpus_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from licenselens.cache import ResultCache
 
 # Bumped whenever profile reading changes, so a stored analysis is reused but profiles are rebuilt.
 PROFILE_VERSION = "1"
@@ -79,16 +85,19 @@ def reference_text(ref: Reference) -> str:
 # --- analysis, cached -------------------------------------------------------------------
 
 _ANALYSES: dict[str, Analysis] = {}
+#: The persistent result cache in use, when the caller of ``compat`` passed one.
+_CACHE: ContextVar[ResultCache | None] = ContextVar("licenselens_compat_cache", default=None)
 
 
 def analyze_text(text: str, path: str | None) -> Analysis:
-    """Analyse a license text once per process (keyed by the text's hash)."""
+    """Analyse a license text once per process (keyed by the text's hash), and once per cache."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     found = _ANALYSES.get(digest)
     if found is None:
-        from licenselens import analyze
+        from licenselens.model import Source
+        from licenselens.pipeline import analyze_text as run
 
-        found = analyze(text, path=path)
+        found = run(text, source=Source(path=path, sha256=digest), cache=_CACHE.get())
         _ANALYSES[digest] = found
     return found
 
