@@ -242,6 +242,20 @@ def test_cached_result_is_reused_and_identical(military, tmp_path, monkeypatch):
     assert third.exit_code == 2 and "analysed again" in third.stderr
 
 
+def test_nearest_known_license_is_named_but_never_decides(tmp_path):
+    path = tmp_path / "LICENSE"
+    path.write_text(MIT, encoding="utf-8")
+    doc = json.loads(run("analyze", str(path), "--format", "json").stdout)
+    assert doc["identified"]["spdx"] == "MIT" and doc["verdict"] == "open"
+    bare = json.loads(run("analyze", str(path), "--format", "json", "--no-identify").stdout)
+    assert bare["identified"] is None
+    assert {k: v for k, v in bare.items() if k != "identified"} == {k: v for k, v in doc.items() if k != "identified"}
+    # A modified MIT is still identified as MIT, and the added clause is still flagged.
+    path.write_text(MILITARY, encoding="utf-8")
+    modified = json.loads(run("analyze", str(path), "--format", "json").stdout)
+    assert modified["identified"]["key"] == "mit" and modified["verdict"] == "restricted"
+
+
 def test_markdown_format(military):
     result = run("analyze", str(military), "--format", "markdown")
     assert "| use | restricted |" in result.stdout

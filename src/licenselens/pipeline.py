@@ -52,6 +52,7 @@ def clear_memo() -> None:
     """Forget every memoized analysis (benchmarks use it to measure cold paths)."""
     with _lock:
         _memo.clear()
+        _identified_memo.clear()
 
 
 def normalized_sha256(text: str) -> str:
@@ -111,33 +112,63 @@ def producer_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(text: str) -> str:
+def cache_key(text: str, *, identify: bool = False) -> str:
     """The persistent-cache key of a text (see the module documentation)."""
     normalized = normalized_sha256(text)
     original = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return f"{producer_version()}:{normalized}:{original}"
+    return f"{producer_version()}:{normalized}:{original}" + (":identified" if identify else "")
+
+
+_identified_memo: OrderedDict[str, Identified | None] = OrderedDict()
+
+
+def nearest_license(text: str) -> Identified | None:
+    """The known license the bulk of the text is (``licenselens.identify.best_match``), memoized.
+    It explains the text; it never changes a verdict."""
+    from licenselens.identify import best_match
+    from licenselens.text import normalize
+
+    nt = normalize(text)
+    key = hashlib.sha256(nt.text.encode("utf-8")).hexdigest()
+    with _lock:
+        if key in _identified_memo:
+            return _identified_memo[key]
+    found = best_match(nt)
+    with _lock:
+        _identified_memo[key] = found
+        while len(_identified_memo) > MEMO_SIZE:
+            _identified_memo.popitem(last=False)
+    return found
 
 
 def analyze_text(
-    text: str, *, source: Source, identified: Identified | None = None, cache: ResultCache | None = None
+    text: str,
+    *,
+    source: Source,
+    identified: Identified | None = None,
+    identify: bool = False,
+    cache: ResultCache | None = None,
 ) -> Analysis:
     """Analyse a decoded license text: clauses, terms, freedom verdicts, findings.
 
     ``source`` names the input (path and SHA-256 of its raw bytes);
     ``identified`` is the nearest known license when the caller has looked it
-    up (it explains, it never changes the verdict); ``cache`` keeps results
-    across processes.
+    up, or ``identify=True`` looks it up (it explains, it never changes the
+    verdict); ``cache`` keeps results across processes.
     """
-    key = cache_key(text) if cache is not None else None
+    key = cache_key(text, identify=identify) if cache is not None else None
     if cache is not None:
         stored = cache.get(CACHE_NAMESPACE, key)
         if stored is not None:
             try:
                 body = Analysis.model_validate_json(stored)
-                return body.model_copy(update={"source": source, "identified": identified})
+                update = {"source": source} if identified is None else {"source": source, "identified": identified}
+                return body.model_copy(update=update)
             except ValueError:
                 pass  # an unreadable entry costs a recomputation
     r = _run(text)
+    if identified is None and identify:
+        identified = nearest_license(text)
     analysis = Analysis(
         source=source,
         identified=identified,
@@ -154,7 +185,12 @@ def analyze_text(
 
 
 def analyze_bytes(
-    data: bytes, *, path: str | None = None, identified: Identified | None = None, cache: ResultCache | None = None
+    data: bytes,
+    *,
+    path: str | None = None,
+    identified: Identified | None = None,
+    identify: bool = False,
+    cache: ResultCache | None = None,
 ) -> Analysis:
     """Decode raw bytes (UTF-8, UTF-16 with BOM, Latin-1 fallback; binary refused with
     ``InputError``) and analyse them; ``source.sha256`` is the hash of ``data``."""
@@ -162,4 +198,4 @@ def analyze_bytes(
 
     text = decode(data, path)
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest())
-    return analyze_text(text, source=source, identified=identified, cache=cache)
+    return analyze_text(text, source=source, identified=identified, identify=identify, cache=cache)

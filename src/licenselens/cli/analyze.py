@@ -56,6 +56,7 @@ def analyze(
     explain: Annotated[str | None, typer.Option("--explain", metavar="RULE", help="Print a rule's documentation and exit.")] = None,
     cache: Annotated[Path | None, typer.Option("--cache", help="Result cache file (default: the user cache folder).", dir_okay=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    identify: Annotated[bool, typer.Option("--identify/--no-identify", help="Name the nearest known license (it never changes the verdict).")] = True,
 ) -> None:
     """Read a license or acceptable-use policy and report, clause by clause, which freedoms survive."""
     if explain is not None:
@@ -77,7 +78,7 @@ def analyze(
 
     results = open_cache(cache, enabled=not no_cache)
     try:
-        analysis = analyze_bytes(data, path=source, cache=results)
+        analysis = analyze_bytes(data, path=source, identify=identify, cache=results)
     finally:
         if results is not None:
             results.close()

@@ -60,7 +60,10 @@ class TextFormat(AnalysisFormat):
         console.print(Text(f"licenselens analyze: {source}", style="bold"))
         if analysis.identified is not None:
             i = analysis.identified
-            console.print(f"nearest known license: {i.name} ({i.spdx or i.key}, score {i.score:.2f}); the verdict below comes from the clauses")
+            console.print(
+                f"nearest known license: {i.name} ({i.spdx or i.key}, score {i.score:.2f}); verdicts come from the clauses",
+                soft_wrap=True,
+            )
 
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("freedom")
