@@ -11,13 +11,25 @@ Three steps:
    "i." roman unless it follows "h."), indentation second (Markdown lists
    nest "1." under "1." by indentation alone).
 
-Clause ids: ``title``, ``preamble``, ``definitions.3``, ``1``, ``1.1``,
-``1.b.iv``, ``2`` for "Section 2" and "Article II", ``attachment-a.3``,
-``exhibit-b``, a heading's slug (``prohibited-uses``), ``p4`` for a
-paragraph outside any section, ``4.p1`` for a paragraph after the items of
-section 4. Nested Markdown ordered lists are numbered by position, letters
-then roman numerals (``1.a.i``); bullets by position (``2.3``). Unknown
-layouts degrade to paragraphs ``p1``, ``p2`` ...
+Clause ids (stable: the same text always gives the same ids):
+
+- ``title``; ``preamble`` for the paragraphs between the title and the first
+  structure; ``definitions.1`` ... for quoted definitions outside sections.
+- Numbered sections by their number: ``1``, ``1.1``, ``2`` for "Section 2"
+  and "Article II"; items by their labels below them: ``1.b.iv``, ``5.a``.
+  "i." is a letter after "h." and a roman numeral otherwise.
+- Attachments by kind and label: ``attachment-a``, ``exhibit-b``,
+  ``appendix``, with ``attachment-a.3`` below them.
+- Unnumbered headings by slug (``prohibited-uses``, ``preamble``); they
+  are the ``parent`` of what follows but do not prefix its ids, unless the
+  numbering restarts below them (a license and its policy concatenated:
+  ``prohibited-uses.2.a``).
+- Markdown ordered lists are numbered by position, letters then roman
+  numerals when nested (``1.a.i``), whatever their written labels; bullets by
+  position (``2.3``, ``p2.1`` under a lead-in paragraph).
+- Paragraphs outside any section ``p1``, ``p2`` ...; after the items of a
+  section ``4.p1``. Unknown layouts degrade to paragraphs only.
+- A remaining clash (a bilingual text numbering twice) gets a suffix: ``1.1-2``.
 
 The clauses partition the *original* text: each clause starts at the first
 non-blank character of its first line (the first clause at 0) and ends where
@@ -448,6 +460,18 @@ class _Builder:
 
     # -- helpers ----------------------------------------------------------
 
+    def _is_title(self, block: _Block) -> bool:
+        """The first block is the title when it is a heading, or short Title Case text before more."""
+        if block.kind == "heading":
+            m = _MD_HEADING_NUMBER_RE.match(block.line.rest)
+            return not (m and m.group(2)[0].isdigit())  # "## 1. Definitions" is section 1
+        return (
+            block.kind == "text"
+            and block.nlines <= 4
+            and _title_like(block.line.rest)
+            and (self.has_structure or len(self.blocks) > 1)
+        )
+
     def _plain_heading(self, block: _Block) -> bool:
         return block.kind == "text" and block.nlines == 1 and _title_like(block.line.rest, 10)
 
@@ -479,10 +503,8 @@ class _Builder:
         blocks = self.blocks
         for i, block in enumerate(blocks):
             self.index = i
-            if i == 0 and block.kind in ("text", "heading") and (
-                block.kind == "heading" or _title_like(block.line.rest) and (block.nlines <= 4)
-            ) and (block.kind == "heading" or self.has_structure or len(blocks) > 1):
-                self.nodes.append(_Node("title", block.line.start, None, 0, _strip_hashes(block)))
+            if i == 0 and self._is_title(block):
+                self.nodes.append(_Node("title", block.line.start, None, 0, _heading_text(block)))
                 continue
             if (
                 self.nodes
@@ -503,7 +525,7 @@ class _Builder:
             elif block.kind == "definition" and not any(o.kind == "item" for o in self.stack):
                 self.definition(block)
             elif self._plain_heading(block) and i > 0 and (self.has_structure or self.seen_structure):
-                self.plain_heading(block, i)
+                self.plain_heading(block)
             else:
                 self.paragraph(block)
         return self.nodes
@@ -551,7 +573,7 @@ class _Builder:
                 return self.root_prefix() + "1" in self.used
         return False
 
-    def plain_heading(self, block: _Block, i: int) -> None:
+    def plain_heading(self, block: _Block) -> None:
         text = block.line.rest
         m = _MD_HEADING_NUMBER_RE.match(text)
         if m and m.group(2)[0].isdigit() and m.group(3):
@@ -796,7 +818,7 @@ class _Builder:
         stack.append(_Open("para", id_, indent=indent))
 
 
-def _strip_hashes(block: _Block) -> str | None:
+def _heading_text(block: _Block) -> str | None:
     return block.line.rest.strip() or None
 
 

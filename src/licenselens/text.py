@@ -98,7 +98,6 @@ _BOMS = (
 
 # Bytes that never occur in text: C0 controls except \t \n \v \f \r and ESC, plus DEL.
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0b\x0c\r\x1b") + b"\x7f"
-_TEXT_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 # More than this share of control characters means binary data.
 _MAX_CONTROL_RATIO = 0.02
