@@ -84,12 +84,14 @@ def main() -> int:
         theirs[(inbound, outbound)] = (report.get("compatibility"), _licomp_reason(report))
     licomp_seconds = time.perf_counter() - start
     answered = [p for p in pairs if theirs[p][0] in ("yes", "no")]
+    # licomp's "library" use case is our default integration; its "snippet" (OSADL) is code copied into files.
+    integration = "snippet" if args.usecase == "snippet" else "library"
 
     def run(use_facts: bool) -> tuple[dict, float]:
         t0 = time.perf_counter()
         out = {}
         for inbound, outbound in answered:
-            result = compat([inbound], outbound, use_facts=use_facts)
+            result = compat([inbound], outbound, use_facts=use_facts, integration=integration)
             out[(inbound, outbound)] = result.inbound[0]
         return out, time.perf_counter() - t0
 
@@ -112,7 +114,7 @@ def main() -> int:
     agree, wrong = agreement(ours_cold)
     agree_terms, wrong_terms = agreement(terms_only)
     print(f"licenses: {len(licenses)} ({', '.join(licenses)})")
-    print(f"ordered pairs: {len(pairs)}; licomp answered yes/no ({args.usecase}, {args.provisioning}): {n}")
+    print(f"ordered pairs: {len(pairs)}; licomp answered yes/no ({args.usecase}, {args.provisioning}): {n}; licenselens integration: {integration}")
     print(f"agreement with facts:   {agree}/{n} = {agree / n:.1%}")
     print(f"agreement, terms only:  {agree_terms}/{n} = {agree_terms / n:.1%}")
     print(f"time licomp, all pairs:            {licomp_seconds * 1000:9.1f} ms")

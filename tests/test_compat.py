@@ -246,3 +246,13 @@ def test_unknown_id_missing_file_and_unknown_ref():
         compat(["LicenseRef-nothing"], "MIT")
     with pytest.raises(InputError):
         compat(["MIT"], "MIT", use="hardware")
+
+
+def test_snippet_integration_reaches_file_and_library_copyleft():
+    assert one("LGPL-2.1-only", "MIT").verdict is V.CONDITIONAL
+    item = one("LGPL-2.1-only", "MIT", integration="snippet")
+    assert item.verdict is V.INCOMPATIBLE
+    assert "copied into the work's own files" in text(item)
+    assert one("MIT", "Apache-2.0", integration="snippet").verdict is V.COMPATIBLE
+    with pytest.raises(InputError):
+        compat(["MIT"], "MIT", integration="linker")

@@ -11,6 +11,11 @@ import typer
 from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, emit, guarded
 
 
+class Integration(StrEnum):
+    LIBRARY = "library"
+    SNIPPET = "snippet"
+
+
 class CompatFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
@@ -26,6 +31,7 @@ def compat(
     inbound: Annotated[list[str], typer.Argument(help="Inbound licenses: SPDX ids or expressions, or license files.", show_default=False)],
     outbound: Annotated[str, typer.Option("--outbound", help="Outbound license: SPDX expression or license file.", show_default=False)],
     use: Annotated[Use, typer.Option("--use", help="software: combine code; model: release a model derived from the inbound model.")] = Use.SOFTWARE,
+    integration: Annotated[Integration, typer.Option("--integration", help="library: kept in its own files or library; snippet: copied into the work's files.")] = Integration.LIBRARY,
     format: Annotated[CompatFormat, typer.Option("--format", "-f", help="Output format.")] = CompatFormat.TEXT,
     cache: Annotated[Path | None, typer.Option("--cache", help="Result cache database (default: in the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Analyse every license text afresh; read and write no cache.")] = False,
@@ -41,7 +47,7 @@ def compat(
 
     store = open_cache(cache, enabled=not no_cache)
     try:
-        result = run(list(inbound), outbound, use=use.value, cache=store)
+        result = run(list(inbound), outbound, use=use.value, integration=integration.value, cache=store)
     finally:
         if store is not None:
             store.close()

@@ -175,7 +175,13 @@ def _parse(arg: str) -> Operand:
 
 
 def compat(
-    inbound: list[str], outbound: str, *, use: str = "software", use_facts: bool = True, cache: ResultCache | None = None
+    inbound: list[str],
+    outbound: str,
+    *,
+    use: str = "software",
+    integration: str = "library",
+    use_facts: bool = True,
+    cache: ResultCache | None = None,
 ) -> CompatResult:
     """May the ``inbound`` licenses (SPDX expressions or license files) go into a work under ``outbound``?
 
@@ -185,15 +191,21 @@ def compat(
     ids and missing files. ``use_facts=False`` answers from the terms alone,
     without the published pair facts of ``corpora/compat``. ``cache`` keeps
     the analyses of license texts across processes (``licenselens.cache``).
+    ``integration`` says how software joins the work: ``library`` (its files
+    or library kept apart, linked or combined) or ``snippet`` (copied into the
+    work's own files, where file- and library-level copyleft then reach).
     """
     if use not in USES:
         raise InputError("--use", f"unknown use {use!r}: expected software or model")
     if not inbound:
         raise InputError(None, "no inbound license given")
+    if integration not in rules.INTEGRATIONS:
+        raise InputError("--integration", f"unknown integration {integration!r}: expected library or snippet")
     out = _parse(outbound)
     results = []
     token = FACTS_ENABLED.set(use_facts)
     cache_token = _CACHE.set(cache)
+    integration_token = rules.INTEGRATION.set(integration)
     try:
         for arg in inbound:
             outcome = _evaluate(_parse(arg), out, use)
@@ -201,5 +213,6 @@ def compat(
     finally:
         FACTS_ENABLED.reset(token)
         _CACHE.reset(cache_token)
+        rules.INTEGRATION.reset(integration_token)
     overall = min((r.verdict for r in results), key=lambda v: RANK[v])
     return CompatResult(outbound=outbound, verdict=overall, inbound=results)

@@ -14,6 +14,7 @@ the conditions that survive (notices, NOTICE files, naming, attribution).
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from licenselens.compat.profile import Citation, Profile, Relicense, Scope
@@ -21,6 +22,11 @@ from licenselens.model import CompatVerdict
 from licenselens.taxonomy import KINDS, TermKind
 
 V = CompatVerdict
+
+#: How inbound code joins the work: "library" (kept in its own files or library, linked or
+#: combined) or "snippet" (copied into the work's own files).
+INTEGRATION: ContextVar[str] = ContextVar("licenselens_compat_integration", default="library")
+INTEGRATIONS = ("library", "snippet")
 
 # Ranking used to pick the best OR option and the worst AND part.
 RANK = {V.INCOMPATIBLE: 0, V.UNKNOWN: 1, V.CONDITIONAL: 2, V.COMPATIBLE: 3}
@@ -182,6 +188,13 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
     if inbound.copyleft is not Scope.NONE:
         cite = inbound.copyleft_citation
         part = "files" if inbound.copyleft is Scope.FILE else "library"
+        if INTEGRATION.get() == "snippet":
+            return Outcome(
+                V.INCOMPATIBLE,
+                [f"{i}'s copyleft covers its {part}: {cite}; copied into the work's own files, "
+                 f"the code would put those files under {i}, not {o}"],
+                cause="copyleft",
+            )
         reasons, conditions = _notice_conditions(inbound, outbound)
         return Outcome(
             V.CONDITIONAL,
