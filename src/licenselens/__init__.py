@@ -35,5 +35,5 @@ def analyze(text_or_bytes: str | bytes, path: str | None = None) -> Analysis:
     return analyze_text(text_or_bytes, source=source)
 
 
-# Bound after the subpackage loads, so `licenselens.scan` is the function and `licenselens.scan.engine` still imports.
-from licenselens.scan import scan  # noqa: E402
+# The scan subpackage is callable: `licenselens.scan(path)` scans, `licenselens.scan.engine` still imports.
+import licenselens.scan  # noqa: E402

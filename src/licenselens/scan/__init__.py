@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+import types
 from pathlib import Path
 
 from licenselens.model import ScanResult
@@ -100,6 +102,16 @@ def scan_sources(
         stats=stats(scanned, len(texts), analysed),
         passed=not any(not v.excepted for v in violations),
     )
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable: ``licenselens.scan(path)`` runs ``scan``, ``licenselens.scan.engine`` still imports."""
+
+    def __call__(self, *args, **kwargs) -> ScanResult:
+        return scan(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 
 def _unique(packages: list[Package]) -> list[Package]:

@@ -154,16 +154,34 @@ def moved(result: TextAnalysis, source: str, target: str) -> TextAnalysis:
     return TextAnalysis(result.identified, result.verdict, result.freedoms, findings)
 
 
+# What produces a scan's analysis: the code of every stage, the shipped model and the grammars.
+_PRODUCER_CODE_EXCLUDED = frozenset({"cli", "report", "scan", "web", "__pycache__"})
+
+
 @cache
 def analysis_version() -> str:
-    """Part of every cache key: what produces an analysis (``pipeline.producer_version``) and an identification."""
+    """Part of every cache key: a digest of what produces an analysis and an identification.
+
+    It hashes files rather than importing the stages, so a warm scan never loads them.
+    """
     from pathlib import Path
 
-    import licenselens.identify
-    from licenselens.pipeline import producer_version
+    import licenselens
+    from licenselens.resources import data_dir
 
-    digest = hashlib.sha256(producer_version().encode())
-    for path in sorted(Path(licenselens.identify.__file__).parent.rglob("*.py")):
+    package = Path(licenselens.__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*.py") if not _PRODUCER_CODE_EXCLUDED & set(p.relative_to(package).parts[:-1]))
+    for name in ("model",):
+        try:
+            files += sorted(p for p in (data_dir("corpora") / name).rglob("*") if p.is_file())
+        except FileNotFoundError:
+            pass
+    try:
+        files += sorted(p for p in data_dir("grammars").glob("*") if p.is_file())
+    except FileNotFoundError:
+        pass
+    digest = hashlib.sha256(licenselens.__version__.encode())
+    for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
