@@ -240,6 +240,7 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
             and kind == "text"
             and cur is not None
             and cur.kind == "text"
+            and line.rest[:1].isalpha()
             and _title_like(line.rest, 6)
             and _heading_between(cur.last_rest, lines[k + 1] if k + 1 < len(lines) else None)
         ):
@@ -268,7 +269,10 @@ def _heading_between(before: str, after: _Line | None) -> bool:
     last = words[-1].lower() if words else ""
     if not last or last.endswith(",") or last in _SMALL_WORDS:
         return False  # "... under the terms of the\nApache License" is one sentence
-    return after is None or after.blank_before or after.kind != "text" or after.rest[:1].isupper()
+    if after is None or after.blank_before or after.kind != "text":
+        return True
+    # A heading is followed by a sentence, not by another short line (an address, a signature block).
+    return after.rest[:1].isupper() and not _title_like(after.rest, 8)
 
 
 def _real_item(line: _Line, cur: _Block | None) -> bool:
@@ -473,7 +477,9 @@ class _Builder:
         )
 
     def _plain_heading(self, block: _Block) -> bool:
-        return block.kind == "text" and block.nlines == 1 and _title_like(block.line.rest, 10)
+        """A standalone short Title Case line; "Attn: General Counsel" and the like are not headings."""
+        rest = block.line.rest
+        return block.kind == "text" and block.nlines == 1 and ":" not in rest and _title_like(rest, 10)
 
     def emit(self, id_: str, block: _Block, parent: _Open | None, heading: str | None) -> None:
         level = sum(1 for o in self.stack if o.kind != "para") if parent is not None else 0
@@ -497,6 +503,16 @@ class _Builder:
         while self.stack and self.stack[-1].kind != "root":
             self.stack.pop()
 
+    def _attachment_heading(self, block: _Block) -> bool:
+        """"Attachment A", a blank line, then "Use Restrictions": the line is the attachment's heading."""
+        if not (self.nodes and self.stack and self.stack[-1].kind == "root" and self.stack[-1].hlevel == 0):
+            return False
+        node = self.nodes[-1]
+        if node.id != self.stack[-1].id or node.heading is not None or not self._plain_heading(block):
+            return False
+        node.heading = block.line.rest.strip()
+        return True
+
     # -- main walk ----------------------------------------------------------
 
     def run(self) -> list[_Node]:
@@ -516,6 +532,8 @@ class _Builder:
                 and any(ch.isdigit() for ch in block.line.rest)
             ):
                 continue  # "Version 2.0, January 2004" under the title belongs to it
+            if self._attachment_heading(block):
+                continue
             if block.kind == "heading":
                 self.heading(block)
             elif block.kind == "item":
