@@ -207,7 +207,3 @@ class Rule:
             line=ctx.line_of(term.start),
             evidence=ctx.evidence(term.start, term.end),
         )
-
-    @classmethod
-    def kind_info_freedoms(cls) -> tuple[Freedom, ...]:
-        return tuple(sorted({f for k in cls.kinds for f in k.info.freedoms}, key=list(Freedom).index))

@@ -1,5 +1,5 @@
-"""Shared shapes of rules: a restriction reported under the freedom it names,
-and a purpose or permission restriction carried over to MODIFY or SHARE."""
+"""Shared shapes of rules: parameters in words, and a purpose or permission
+restriction carried over to MODIFY or SHARE."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import ClassVar
 from licenselens.model import Finding, Severity, Term
 from licenselens.reason.rule import Context, Rule
 from licenselens.reason.scope import scopes
-from licenselens.taxonomy import RESTRICTIONS, Freedom, Principle, TermKind
+from licenselens.taxonomy import RESTRICTIONS, Principle, TermKind
 
 
 def fmt_params(term: Term) -> str:
@@ -24,13 +24,6 @@ def fmt_params(term: Term) -> str:
             v = p[key]
             parts.append(", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
     return "; ".join(parts)
-
-
-class RestrictionRule(Rule):
-    """A restriction term reported under the freedom its kind breaks."""
-
-    def principle_of(self, term: Term) -> Principle:
-        return self.principle
 
 
 class ScopedRule(Rule):
