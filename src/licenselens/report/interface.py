@@ -36,6 +36,21 @@ def original_text(analysis: Analysis) -> str | None:
     return "".join(parts)
 
 
+def clause_headings(analysis: Analysis) -> dict[str, str]:
+    """Each clause id with the nearest heading: its own, else that of the clause
+    its dotted id descends from ("1.b.i" under "1.b Redistribution and Use")."""
+    own = {c.id: c.heading for c in analysis.clauses if c.heading}
+    out: dict[str, str] = {}
+    for c in analysis.clauses:
+        parts = c.id.split(".")
+        for n in range(len(parts), 0, -1):
+            heading = own.get(".".join(parts[:n]))
+            if heading:
+                out[c.id] = " ".join(heading.split())
+                break
+    return out
+
+
 def counts(findings: list[Finding]) -> dict[Severity, int]:
     """How many findings at each severity."""
     return {s: sum(f.severity is s for f in findings) for s in SEVERITY_ORDER}

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from licenselens.model import Analysis, Finding
-from licenselens.report.interface import SEVERITY_STYLE, STATUS_STYLE, AnalysisFormat, summary_line
+from licenselens.report.interface import SEVERITY_STYLE, STATUS_STYLE, AnalysisFormat, clause_headings, summary_line
 from licenselens.taxonomy import Category, Freedom
 
 _TESTS = {
@@ -36,12 +36,13 @@ def _console(color: bool, width: int | None) -> tuple[Console, io.StringIO]:
     return console, buffer
 
 
-def _finding_lines(f: Finding) -> Group:
+def _finding_lines(f: Finding, headings: dict[str, str]) -> Group:
     head = Text("  ")
     head.append(f"{f.severity.value:<7}", style=SEVERITY_STYLE[f.severity])
     head.append(f" {f.id} ", style="bold")
     head.append(f"{f.rule}", style="dim")
-    head.append(f"  clause {f.clause}, line {f.line}")
+    heading = headings.get(f.clause)
+    head.append(f"  clause {f.clause}" + (f" ({heading})" if heading else "") + f", line {f.line}")
     # Indented blocks keep their indentation when a long line wraps.
     return Group(
         head,
@@ -85,6 +86,7 @@ class TextFormat(AnalysisFormat):
         head.append("yes" if analysis.openwashing else "no", style="bold red" if analysis.openwashing else "")
         console.print(head)
 
+        headings = clause_headings(analysis)
         if analysis.findings:
             console.print()
             console.print(Text("Findings", style="bold underline"))
@@ -94,7 +96,7 @@ class TextFormat(AnalysisFormat):
                     continue
                 console.print(Text(f"{freedom.value.upper()} ({_TESTS[freedom]})", style="bold"))
                 for f in mine:
-                    console.print(_finding_lines(f))
+                    console.print(_finding_lines(f, headings))
         else:
             console.print("\nNo findings: no clause restricts a freedom.")
 
@@ -104,7 +106,9 @@ class TextFormat(AnalysisFormat):
             console.print(Text("Conditions (allowed by the freedoms)", style="bold underline"))
             lines = {c.id: c.line for c in analysis.clauses}
             for t in conditions:
-                console.print(f"  {t.kind.value:<22} clause {t.clause}, line {lines.get(t.clause, '?')}")
+                heading = headings.get(t.clause)
+                where = f"clause {t.clause}" + (f" ({heading})" if heading else "")
+                console.print(f"  {t.kind.value:<22} {where}, line {lines.get(t.clause, '?')}")
         console.print()
         console.print(summary_line(analysis), soft_wrap=True)
         # Table cells and padding fill the width with spaces; keep lines clean.
