@@ -74,7 +74,7 @@ def scan(
     fmt = format or default_format(output)
     color = fmt is ScanOutput.TABLE and output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size((120, 24)).columns if color else 120
-    report = scan_formatter(fmt.value).format(result, color=color, width=width)
+    report = scan_formatter(fmt.value).format(result, color=color, width=width) if output is not None or not quiet else ""
     if output is not None:
         write_atomically(output, report)
     if quiet:

@@ -75,7 +75,9 @@ def read_distribution(meta_dir: Path, source: str) -> Found:
     from licenselens.declared import from_python_metadata
 
     raw_classifiers = [str(c) for c in headers.get_all("Classifier") or []]
-    package.read_declared(from_python_metadata(expression, license_field or None, raw_classifiers))
+    # A License field holding the whole text is analysed as a text below, not read as a name.
+    is_text = "\n" in license_field or len(license_field) > _MAX_LICENSE_NAME
+    package.read_declared(from_python_metadata(expression, None if is_text else (license_field or None), raw_classifiers))
     if license_field and ("\n" in license_field or len(license_field) > _MAX_LICENSE_NAME):
         package.texts.append(TextRef(path=f"{meta_file}#License", kind="embedded", text=license_field))
     package.texts.extend(_license_files(meta_dir, [str(f) for f in headers.get_all("License-File") or []]))
