@@ -170,9 +170,20 @@ def _versioned_id(prefix: str, version: str, gnu: bool, or_later: bool, only: bo
 
 def _from_name(original: str, text: str) -> DeclaredLicense | None:
     """Read a license name: a family with its version and 'or later', or a single-member name."""
+    # Names of no license come first only when anchored ("other", "see license in ...").
+    for pattern, note in _NOT_LICENSES:
+        if pattern.startswith("^") and re.search(pattern, text):
+            return _unknown(original, note)
+    found = _from_known_name(original, text)
+    if found is not None:
+        return found
     for pattern, note in _NOT_LICENSES:
         if re.search(pattern, text):
             return _unknown(original, note)
+    return None
+
+
+def _from_known_name(original: str, text: str) -> DeclaredLicense | None:
     if re.search(r"\bcc[- ]by\b|\bcreative commons\b", text) and not re.search(r"\bcc0\b|\bzero\b", text):
         return _creative_commons(original, text)
     if re.search(r"\bbsd\b", text) and not re.search(r"\b0bsd\b|zero[- ]clause|0[- ]clause", text):
@@ -242,7 +253,7 @@ def _from_classifier(original: str, classifier: str) -> DeclaredLicense:
         return _result(original, None, 0.0, "classifier", note="'License :: OSI Approved' names no license")
     name = parts[-1]
     # The abbreviation in parentheses is the most precise part: "(GPLv2+)", "(MPL 2.0)".
-    abbreviation = re.search(r"\(([^()]+)\)\s*$", name)
+    abbreviation = re.search(r"\(([^()]+)\)[^()]*$", name)
     attempts = [abbreviation.group(1)] if abbreviation else []
     attempts.append(re.sub(r"\([^()]*\)", " ", name))
     for attempt in attempts:

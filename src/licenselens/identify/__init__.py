@@ -11,7 +11,10 @@ True
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+
+from licenselens import expression
 
 from licenselens.identify.fingerprint import tokenize
 from licenselens.identify.matching import Region, TextMatch, match_tokens, reference_words, word_differences
@@ -70,6 +73,7 @@ def identify(
     found = match_tokens(tokenize(nt.text), index)
     clauses = _Clauses(nt) if differences else None
     matches = [_license_match(nt, found, region, index, clauses) for region in found.regions]
+    matches = sorted(matches + _tag_matches(nt, matches), key=lambda m: (m.start, m.end))
     candidates = [_candidate(index.references[r.ref], r) for r in found.candidates[:max_candidates]]
     return Identification(source=source, reference_set=index.name, matches=matches, candidates=candidates)
 
@@ -143,6 +147,49 @@ def _license_match(
         end_line=nt.line_of(max(start, end - 1)),
         differences=diffs,
     )
+
+
+# "SPDX-License-Identifier: MIT" or a bundle's "License: LGPL-2.1-or-later" line.
+_TAG = re.compile(r"^[^\w\n]*(?:SPDX-License-Identifier|License)[ \t]*:[ \t]*([^\n]*?)[ \t]*(?:\*/|-->)?[ \t]*$",
+                  re.IGNORECASE | re.MULTILINE)
+
+
+def _scancode_expression(expr: expression.Expression) -> str | None:
+    """The ScanCode spelling of an SPDX expression, or None when a part has no ScanCode key."""
+    if isinstance(expr, (expression.And, expression.Or)):
+        parts = [_scancode_expression(a) for a in expr.args]
+        if any(p is None for p in parts):
+            return None
+        joiner = " AND " if isinstance(expr, expression.And) else " OR "
+        return joiner.join(f"({p})" if " " in p and " WITH " not in p else p for p in parts)  # type: ignore[operator]
+    if isinstance(expr, expression.With):
+        license_key = expression.scancode_key(expr.license)
+        exception = expression.lookup(expr.exception)
+        if license_key is None or exception is None:
+            return None
+        return f"{license_key} WITH {exception.scancode_key}"
+    return expression.scancode_key(expr)
+
+
+def _tag_matches(nt: NormalizedText, matches: list[LicenseMatch]) -> list[LicenseMatch]:
+    """Valid SPDX expressions declared on a tag line outside the regions already matched."""
+    tags: list[LicenseMatch] = []
+    for found in _TAG.finditer(nt.original):
+        start, end = found.span(1)
+        if start == end or any(m.start <= start < m.end for m in matches):
+            continue
+        try:
+            expr = expression.simplify(expression.parse(found.group(1)))
+        except expression.ExpressionError:
+            continue
+        key = _scancode_expression(expr)
+        if key is None:
+            continue
+        spdx = expression.to_string(expr)
+        line = nt.line_of(start)
+        tags.append(LicenseMatch(key=key, spdx=spdx, name=f"SPDX license tag: {spdx}", reference="spdx-license-tag",
+                                 is_notice=True, score=1.0, coverage=1.0, start=start, end=end, line=line, end_line=line))
+    return tags
 
 
 class _Clauses:

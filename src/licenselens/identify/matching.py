@@ -133,13 +133,16 @@ def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray) 
     counts = np.diff(bounds)
     keep = counts >= min(3, len(positions))
     firsts, lasts, counts = positions[bounds[:-1]][keep], positions[bounds[1:] - 1][keep], counts[keep]
+    if not len(counts):
+        return None
     if len(counts) > 64:  # keep the densest runs: a reference is rarely cut in more pieces
         top = np.sort(np.argsort(-counts, kind="stable")[:64])
         firsts, lasts, counts = firsts[top], lasts[top], counts[top]
     # The span of consecutive runs i..j that resembles the reference best (an
     # inserted paragraph splits a license into runs that belong together).
     cum = np.concatenate(([0], np.cumsum(counts)))
-    hits = cum[None, 1:] - cum[:-1, None]
+    # Capped at the reference's size: two copies of a text are two regions, not one better one.
+    hits = np.minimum(cum[None, 1:] - cum[:-1, None], len(ref_shingles))
     span = lasts[None, :] - firsts[:, None] + 1
     with np.errstate(divide="ignore", invalid="ignore"):
         dice = np.where(span > 0, 2 * hits / (np.maximum(span, 1) + len(ref_shingles)), -1.0)
@@ -263,11 +266,12 @@ def _absorb_ends(regions: list[Region], n_words: int, tokens: Tokens, index: Ref
     changed = set()
     # Leading text is absorbed only when the text holds one license: before two, it is a preamble.
     lead = first.first
-    if len(regions) == 1 and lead >= MIN_ABSORBED_WORDS:
+    # An addition longer than the license itself is another text, not a modification of it.
+    if len(regions) == 1 and MIN_ABSORBED_WORDS <= lead <= first.last - first.first + SHINGLE:
         first.lead = lead
         changed.add(id(first))
     trail = n_words - (last.last + SHINGLE)
-    if trail >= MIN_ABSORBED_WORDS:
+    if MIN_ABSORBED_WORDS <= trail <= last.last - last.first + SHINGLE:
         last.trail = trail
         changed.add(id(last))
     for region in regions:

@@ -34,7 +34,7 @@ from licenselens.resources import corpus_path
 from licenselens.text import normalize
 
 # Bump when the fingerprint or the cache layout changes: old caches are then ignored.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 5
 SCANCODE_ENV = "LICENSELENS_SCANCODE_LICENSES"
 
 _FIELD = re.compile(r"^([a-z_]+):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -52,8 +52,9 @@ class Reference:
     path: str
 
     def body(self) -> str:
-        """The reference text without its front matter."""
-        return split_front_matter(Path(self.path).read_text(encoding="utf-8", errors="replace"))[1]
+        """The reference text without its front matter (and without ScanCode's rule marks)."""
+        body = split_front_matter(Path(self.path).read_text(encoding="utf-8", errors="replace"))[1]
+        return _RULE_MARKS.sub("", body) if self.path.endswith(".RULE") else body
 
     def normalized_body(self) -> str:
         """The body as ``licenselens.text.normalize`` renders it (Markdown links reduced, quotes unified)."""
@@ -195,6 +196,59 @@ def scancode_licenses_dir() -> tuple[Path, str] | None:
     return None
 
 
+# ScanCode rules shorter than this many words are references ("MIT license"), not texts or notices.
+MIN_RULE_WORDS = 30
+_RULE_MARKS = re.compile(r"\{\{|\}\}")
+
+
+def _load_rules(folder: Path, licenses: dict[str, Reference]) -> tuple[list[Reference], list[str]]:
+    """ScanCode's rules that are a whole license text (a variant) or a standard notice of one license."""
+    references: list[Reference] = []
+    bodies: list[str] = []
+    if not folder.is_dir():
+        return references, bodies
+    for path in sorted(folder.glob("*.RULE")):
+        try:
+            fields, body = split_front_matter(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+        key = fields.get("license_expression", "")
+        is_text = fields.get("is_license_text") == "yes"
+        is_notice = fields.get("is_license_notice") == "yes"
+        # Mere mentions ("is_license_reference") are left out: matched on their own they
+        # outnumber and outvote the texts around them.
+        if not key or fields.get("is_deprecated") == "yes" or not (is_text or is_notice):
+            continue
+        body = _RULE_MARKS.sub("", body)
+        if len(body.split()) < MIN_RULE_WORDS:
+            continue
+        if key in licenses:
+            license = licenses[key]
+            references.append(Reference(path.stem, key, license.spdx, license.name, is_notice, str(path)))
+        else:
+            # A rule naming several licenses ("apache-2.0 AND bsd-simplified"): its key is that expression.
+            spdx = _spdx_expression(key, licenses)
+            if spdx is None:
+                continue
+            references.append(Reference(path.stem, key, spdx, key, is_notice, str(path)))
+        bodies.append(body)
+    return references, bodies
+
+
+def _spdx_expression(expression: str, licenses: dict[str, Reference]) -> str | None:
+    """SPDX spelling of a ScanCode expression, or None when one of its keys is unknown."""
+    out = []
+    for word in re.findall(r"[()]|[^\s()]+", expression):
+        if word.upper() in ("AND", "OR", "WITH") or word in "()":
+            out.append(word.upper() if word not in "()" else word)
+            continue
+        spdx = licenses[word].spdx if word in licenses else spdx_for_scancode_key(word)
+        if spdx is None:
+            return None
+        out.append(spdx)
+    return " ".join(out).replace("( ", "(").replace(" )", ")")
+
+
 def _folder_digest(folder: Path) -> str:
     names = sorted(p.name for p in folder.glob("*.LICENSE"))
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12] + f"-{len(names)}"
@@ -225,7 +279,8 @@ def scancode_index() -> ReferenceIndex:
     if index is not None:
         return index
     references, bodies = _load_folder(folder, "*.LICENSE", False, True)
-    index = _build(f"scancode ({version})", references + notices, bodies + notice_bodies)
+    rules, rule_bodies = _load_rules(folder.parent / "rules", {r.key: r for r in references})
+    index = _build(f"scancode ({version})", references + rules + notices, bodies + rule_bodies + notice_bodies)
     _write_cache(cache_file, index, folder)
     return index
 
@@ -234,7 +289,7 @@ def _write_cache(cache_file: Path, index: ReferenceIndex, folder: Path) -> None:
     meta = {
         "name": index.name,
         "folder": str(folder),
-        "references": [[r.id, r.key, r.spdx, r.name, r.is_notice] for r in index.references],
+        "references": [[r.id, r.key, r.spdx, r.name, r.is_notice, _relative(folder, r.path)] for r in index.references],
     }
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -250,8 +305,18 @@ def _write_cache(cache_file: Path, index: ReferenceIndex, folder: Path) -> None:
             offsets=index.offsets,
         )
         os.replace(tmp, cache_file)  # atomic: a concurrent reader sees the old file or the new one
+        for stale in cache_file.parent.glob("identify-scancode-*.npz"):
+            if stale != cache_file:
+                stale.unlink(missing_ok=True)  # an index of older data or an older format
     except OSError:
         pass  # an unwritable cache costs a rebuild next time, never a failure
+
+
+def _relative(folder: Path, path: str) -> str:
+    try:
+        return str(Path(path).relative_to(folder.parent))
+    except ValueError:
+        return path  # our own notices live elsewhere and are re-read from the corpus
 
 
 def _read_cache(cache_file: Path, folder: Path) -> ReferenceIndex | None:
@@ -262,8 +327,8 @@ def _read_cache(cache_file: Path, folder: Path) -> ReferenceIndex | None:
                 return None
             notices = {r.id: r for r in _notices()[0]}
             references = [
-                notices[rid] if notice and rid in notices else Reference(rid, key, spdx, name, bool(notice), str(folder / f"{rid}.LICENSE"))
-                for rid, key, spdx, name, notice in meta["references"]
+                notices[rid] if notice and rid in notices else Reference(rid, key, spdx, name, bool(notice), str(folder.parent / rel))
+                for rid, key, spdx, name, notice, rel in meta["references"]
             ]
             return ReferenceIndex(
                 name=meta["name"],

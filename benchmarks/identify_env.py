@@ -1,0 +1,215 @@
+"""``licenselens identify`` on the license files of a real Python environment, against ScanCode.
+
+Files: every ``LICENSE*``, ``LICENCE*``, ``COPYING*``, ``NOTICE*`` (and ``*_LICENSE*``)
+under ``*.dist-info/`` of a virtual environment's site-packages (default: the
+dev environment ``.venv`` of this checkout).
+
+What it measures, in one run:
+  agreement  for every file where ScanCode detects a license, whether identify
+             finds the same set of license keys; every disagreement is listed
+             with its kind (missed, extra, fewer, different) and both answers
+  speed      identify over all files in a fresh process (imports, index load and
+             all files) against ``scancode --license -n 2`` on the same files
+
+ScanCode is optional: give its executable with ``--scancode PATH`` or the
+``SCANCODE`` environment variable (it needs ``pluggy==1.5.0``; install it in a
+separate virtual environment). When it is absent, only identify's results and
+time are printed. When ScanCode's license data can be located from that
+executable's environment, identify uses it as its reference set
+(``--reference scancode``) so both tools speak of the same license keys.
+
+Usage:
+  .venv/bin/python benchmarks/identify_env.py [--venv .venv] [--scancode /work/scvenv/bin/scancode] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_NAME = re.compile(r"^(licen[cs]e|copying|notice)|licen[cs]e", re.IGNORECASE)
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_\-]*")
+_OPERATORS = {"and", "or", "with"}
+
+
+def license_files(venv: Path) -> list[Path]:
+    """License, copying and notice files inside every dist-info folder of the environment."""
+    found: list[Path] = []
+    for dist_info in sorted(venv.glob("lib/python*/site-packages/*.dist-info")):
+        for path in sorted(dist_info.rglob("*")):
+            if path.is_file() and _NAME.search(path.name):
+                found.append(path)
+    return found
+
+
+def keys_of(expression: str | None) -> set[str]:
+    """License keys named in a ScanCode license expression."""
+    if not expression:
+        return set()
+    return {k.lower() for k in _KEY.findall(expression) if k.lower() not in _OPERATORS}
+
+
+def scancode_licenses_dir(scancode: Path) -> Path | None:
+    """The license data folder of the environment that holds the scancode executable."""
+    python = scancode.parent / "python"
+    if not python.exists():
+        return None
+    try:
+        out = subprocess.run(
+            [str(python), "-c", "import licensedcode, os; print(os.path.join(os.path.dirname(licensedcode.__file__), 'data', 'licenses'))"],
+            capture_output=True, text=True, timeout=120, check=True,
+        ).stdout.strip()
+    except (subprocess.SubprocessError, OSError):
+        return None
+    return Path(out) if out and Path(out).is_dir() else None
+
+
+_WORKER = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from licenselens.identify import identify
+from licenselens.identify.references import reference_index
+reference = sys.argv[1]
+t1 = time.perf_counter()
+reference_index(reference)
+t2 = time.perf_counter()
+out = {}
+for path in sys.argv[2:]:
+    data = open(path, "rb").read()
+    try:
+        from licenselens.text import decode
+        result = identify(decode(data, path), reference=reference, differences=False)
+        out[path] = [[m.key, m.score, m.line, m.end_line, m.reference] for m in result.matches]
+    except Exception as exc:  # a file identify refuses is reported, not fatal
+        out[path] = {"error": str(exc)}
+t3 = time.perf_counter()
+print(json.dumps({"results": out, "import_s": t1 - t0, "index_s": t2 - t1, "files_s": t3 - t2}))
+"""
+
+
+def run_identify(files: list[Path], reference: str, env: dict[str, str]) -> tuple[dict, float, dict]:
+    """Identify every file in a fresh interpreter; return (results, wall seconds, phase timings)."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", _WORKER, reference, *map(str, files)], capture_output=True, text=True, env=env, check=True
+    )
+    wall = time.perf_counter() - started
+    data = json.loads(proc.stdout)
+    return data["results"], wall, {k: data[k] for k in ("import_s", "index_s", "files_s")}
+
+
+def run_scancode(scancode: Path, files: list[Path], root: Path) -> tuple[dict[str, str | None], float]:
+    """Run ``scancode --license -n 2`` on a copy of exactly these files; return expressions by file."""
+    with tempfile.TemporaryDirectory(prefix="identify-env-") as tmp:
+        tree = Path(tmp) / "files"
+        for path in files:
+            target = tree / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        out = Path(tmp) / "scancode.json"
+        started = time.perf_counter()
+        subprocess.run(
+            [str(scancode), "--license", "-n", "2", "--quiet", "--json", str(out), str(tree)],
+            check=True, capture_output=True, text=True,
+        )
+        wall = time.perf_counter() - started
+        report = json.loads(out.read_text(encoding="utf-8"))
+    expressions: dict[str, str | None] = {}
+    for entry in report.get("files", []):
+        if entry.get("type") != "file":
+            continue
+        rel = Path(entry["path"]).relative_to("files") if entry["path"].startswith("files/") else Path(entry["path"])
+        expressions[str(root / rel)] = entry.get("detected_license_expression")
+    return expressions, wall
+
+
+def classify(ours: set[str], theirs: set[str]) -> str:
+    if not ours:
+        return "missed"
+    if ours > theirs:
+        return "extra"
+    if ours < theirs:
+        return "fewer"
+    return "different"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--venv", type=Path, default=Path(__file__).resolve().parents[1] / ".venv")
+    parser.add_argument("--scancode", type=Path, default=os.environ.get("SCANCODE"),
+                        help="scancode executable (default: $SCANCODE); skipped when absent")
+    parser.add_argument("--reference", choices=["auto", "curated", "scancode"], default="auto",
+                        help="identify's reference set (auto: scancode when its data is found)")
+    parser.add_argument("--json", type=Path, help="also write the full results here")
+    args = parser.parse_args(argv)
+
+    files = license_files(args.venv)
+    root = args.venv
+    print(f"{len(files)} license files under {args.venv}/lib/python*/site-packages/*.dist-info")
+    if not files:
+        return 1
+    env = dict(os.environ)
+    scancode = args.scancode if args.scancode and Path(args.scancode).exists() else None
+    reference = "curated" if args.reference == "auto" else args.reference
+    if args.reference in ("auto", "scancode") and scancode is not None and "LICENSELENS_SCANCODE_LICENSES" not in env:
+        data = scancode_licenses_dir(scancode)
+        if data is not None:
+            env["LICENSELENS_SCANCODE_LICENSES"] = str(data)
+            reference = "scancode"
+    if args.reference == "scancode" and reference != "scancode" and "LICENSELENS_SCANCODE_LICENSES" in env:
+        reference = "scancode"
+
+    # A first run builds the reference index cache (once per data version); the timed run is the second.
+    _, first_wall, first_phases = run_identify(files[:1], reference, env)
+    ours, our_wall, phases = run_identify(files, reference, env)
+    print(f"identify (--reference {reference}): {our_wall:.2f} s wall in a fresh process "
+          f"(imports {phases['import_s']:.2f} s, index load {phases['index_s']:.2f} s, {len(files)} files {phases['files_s']:.2f} s); "
+          f"first-ever run with index build: {first_wall:.2f} s")
+    summary: dict = {"files": len(files), "reference": reference, "identify_seconds": our_wall, "identify_phases": phases}
+
+    if scancode is None:
+        print("scancode: not given (--scancode or $SCANCODE); agreement and speed comparison skipped")
+        found = sum(1 for v in ours.values() if isinstance(v, list) and v)
+        print(f"identify found a license in {found}/{len(files)} files")
+        if args.json:
+            args.json.write_text(json.dumps({"summary": summary, "identify": ours}, indent=2))
+        return 0
+
+    theirs, sc_wall = run_scancode(scancode, files, root)
+    print(f"scancode --license -n 2: {sc_wall:.2f} s wall  ->  identify is {sc_wall / our_wall:.1f}x faster")
+    detected = [str(f) for f in files if theirs.get(str(f))]
+    disagreements = []
+    for path in detected:
+        mine = ours.get(path)
+        our_keys = {m[0] for m in mine} if isinstance(mine, list) else set()
+        their_keys = keys_of(theirs[path])
+        if our_keys != their_keys:
+            disagreements.append({
+                "file": str(Path(path).relative_to(root)),
+                "kind": classify(our_keys, their_keys),
+                "scancode": theirs[path],
+                "identify": [f"{m[0]} ({m[1]:.2f}, lines {m[2]}-{m[3]})" for m in mine] if isinstance(mine, list) else mine,
+            })
+    agree = len(detected) - len(disagreements)
+    rate = agree / len(detected) if detected else 1.0
+    print(f"agreement where ScanCode detects a license: {agree}/{len(detected)} = {100 * rate:.1f}%  "
+          f"(ScanCode detects none in {len(files) - len(detected)} files)")
+    for d in disagreements:
+        print(f"  [{d['kind']}] {d['file']}\n      scancode: {d['scancode']}\n      identify: {d['identify']}")
+    summary.update({"scancode_seconds": sc_wall, "speedup": sc_wall / our_wall, "detected": len(detected),
+                    "agree": agree, "agreement": rate, "disagreements": disagreements})
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "identify": ours, "scancode": theirs}, indent=2))
+    return 0 if rate >= 0.95 and sc_wall / our_wall >= 10 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
