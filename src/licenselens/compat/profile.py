@@ -85,6 +85,7 @@ class Profile:
     no_further_restrictions: Citation | None = None
     patent_termination: Citation | None = None
     relicense: list[Relicense] = field(default_factory=list)
+    policies: list[tuple[str, Citation]] = field(default_factory=list)  # referenced use policies (URL, clause)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -336,6 +337,9 @@ def build_profile(identity: Identity, analysis: Analysis) -> Profile:
         elif kind in RESTRICTIONS:
             if _binding(term, analysis):
                 profile.restrictions.setdefault(kind, []).append(reader.cite_term(term))
+                url = term.params.get("url")
+                if url and all(u != url for u, _ in profile.policies):
+                    profile.policies.append((str(url), reader.cite_term(term)))
             else:
                 profile.notes.append(f"not counted (the analysis reports it only at low severity): {kind.value} {reader.cite_term(term)}")
         elif kind is TermKind.INFO_PATENT_TERMINATION and profile.patent_termination is None:

@@ -258,6 +258,8 @@ def model(inbound: Profile, outbound: Profile) -> Outcome:
                     continue
                 for more in inbound.restrictions[kind][:_CITES_PER_KIND]:
                     reasons.append(f"{i}'s {_restriction_label(kind)} restriction follows the derived model: {more}")
+            for url, cite in inbound.policies:
+                reasons.append(f"{i} incorporates the use policy at {url}, which follows the derived model: {cite}")
             if flow:
                 reasons.append(f"{i} requires its terms to accompany derivatives: {flow[0]}")
             for cite in bans:
@@ -303,6 +305,8 @@ def _model_conditions(inbound: Profile, bans: list[Citation]) -> list[str]:
         text = _mark(params.get("text")) or _quoted_mark(params.get("_text") or cite.evidence)
         what = f'display "{text}"' if text else "give the attribution required"
         conditions.append(f"{what}: {cite}")
+    for url, cite in inbound.policies:
+        conditions.append(f"the use policy at {url} binds the derived model and its users: {cite}")
     for kind, cites in inbound.restrictions.items():
         if kind in (TermKind.RESTRICT_OUTPUT_USE, TermKind.RESTRICT_COMPETITION):
             continue
