@@ -63,20 +63,41 @@ _WORK_START = r"(?:the|any|this|these|such|its|it|them|all|each|copies|software|
 _WINDOW = 90
 
 
-def _frame(freedom: Freedom) -> re.Pattern[str]:
-    return re.compile(rf"\b{_DEONTIC}\b[^.;:]{{0,{_WINDOW}}}?\b{_VERBS[freedom]}", re.IGNORECASE)
-
-
-_FRAMES = {f: _frame(f) for f in _VERBS}
+# An action, and a list of them: "use, copy, modify or distribute".
+_ACTION = rf"\b(?:{_VERBS[Freedom.MODIFY]}|{_VERBS[Freedom.SHARE]}|use|copy|reproduce|run|deploy|access|install|exploit|execute|display|perform)\b"
+_LIST = rf"{_ACTION}(?:(?:\s*,\s*|\s*,?\s+(?:or|and|and/or)\s+){_ACTION})*"
+_LIST_RE = re.compile(_LIST, re.IGNORECASE)
+# What may follow a list of actions that governs the work: the work itself ("distribute the
+# Software"), or nothing more (passive "may not be distributed except ..."); "publish benchmark
+# results" governs something else.
+_OBJECT_AFTER = re.compile(
+    rf"\s+(?:of\s+|to\s+)?{_WORK_START}|\s*(?:$|[,)]|\b(?:except|without|unless|for|by|in|to|under|outside|other\s+than|or\s+otherwise)\b)",
+    re.IGNORECASE,
+)
 # The unit opens with a list of verbs before the work it governs: "use, modify, or distribute the Software ..."
-_ACTION = rf"(?:{_VERBS[Freedom.MODIFY]}|{_VERBS[Freedom.SHARE]}|use|copy|reproduce|run|deploy|access|install|exploit|execute|display|perform)"
 _LEADING_LIST = re.compile(
-    rf"^\W*(?:\(?[a-z0-9]{{1,4}}[.)]\s+)?({_ACTION}(?:(?:\s*,\s*|\s*,?\s+(?:or|and|and/or)\s+){_ACTION})*)\s+(?:of\s+)?{_WORK_START}",
+    rf"^\W*(?:\(?[a-z0-9]{{1,4}}[.)]\s+)?({_LIST})\s+(?:of\s+)?{_WORK_START}",
     re.IGNORECASE,
 )
 _LEADING_VERBS = {f: re.compile(rf"\b{_VERBS[f]}", re.IGNORECASE) for f in _VERBS}
 _ANY_DEONTIC = re.compile(rf"\b{_DEONTIC}\b", re.IGNORECASE)
 _ONLY = re.compile(r"\b(?:only|solely|exclusively)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;:](?=\s|$)")
+
+
+def _prohibits(freedom: Freedom, text: str) -> bool:
+    """A prohibition ("may not", "shall not", ...) followed, in the same sentence, by a list of
+    actions that includes one of ``freedom`` and governs the work."""
+    for d in _ANY_DEONTIC.finditer(text):
+        window = text[d.end() : d.end() + _WINDOW + 80]
+        stop = _CLAUSE_END.search(window)
+        window = window[: stop.start()] if stop else window
+        for m in _LIST_RE.finditer(window):
+            if m.start() > _WINDOW:
+                break
+            if _LEADING_VERBS[freedom].search(m.group(0)) and _OBJECT_AFTER.match(window, m.end()):
+                return True
+    return False
 
 
 def scopes(freedom: Freedom, unit: str, lead_ins: list[str]) -> bool:
@@ -84,7 +105,7 @@ def scopes(freedom: Freedom, unit: str, lead_ins: list[str]) -> bool:
     (MODIFY or SHARE); see the module documentation."""
     if freedom not in _VERBS:
         return False
-    if _FRAMES[freedom].search(unit) or _ALL_RIGHTS.search(unit):
+    if _prohibits(freedom, unit) or _ALL_RIGHTS.search(unit):
         return True
     # A grant limited to a purpose: "may Share ... for NonCommercial purposes only".
     if _ONLY.search(unit) and re.search(rf"\b{_VERBS[freedom]}", unit, re.IGNORECASE):
@@ -93,7 +114,7 @@ def scopes(freedom: Freedom, unit: str, lead_ins: list[str]) -> bool:
     if leading and _LEADING_VERBS[freedom].search(leading.group(1)) and any(_ANY_DEONTIC.search(lead) for lead in lead_ins[:3]):
         return True
     # The nearest lead-ins ("You may not use, modify or distribute the Software:").
-    return any(_FRAMES[freedom].search(lead) or _ALL_RIGHTS.search(lead) for lead in lead_ins[:3])
+    return any(_prohibits(freedom, lead) or _ALL_RIGHTS.search(lead) for lead in lead_ins[:3])
 
 
 _LAW = re.compile(
