@@ -397,3 +397,25 @@ def test_cli_identify_binary_input_is_refused(tmp_path):
     path.write_bytes(b"\x00\x01\x02" * 100)
     result = runner.invoke(app, ["identify", str(path)])
     assert result.exit_code == 2 and "binary" in result.stderr
+
+
+# --- hostile input -----------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([MIT, BSD_2, APACHE_HEADER, GPL2_ONLY, "\n\n", "Copyright (c) 2020 X\n", "lorem ipsum dolor ",
+                           "\u201cquoted\u201d ", "# Title\n", "<b>bold</b> ", "\x0c", "\r\n"])
+
+
+@given(st.lists(_PIECES, max_size=6), st.text(max_size=200))
+@settings(max_examples=60, deadline=None)
+def test_identify_never_crashes_and_spans_stay_in_the_text(pieces, noise):
+    text = "".join(pieces) + noise
+    result = identify(text)
+    for match in result.matches:
+        assert 0 <= match.start <= match.end <= len(text)
+        assert 1 <= match.line <= match.end_line
+        for diff in match.differences:
+            assert 0 <= diff.start <= diff.end <= len(text)
+            assert diff.text == text[diff.start : diff.end]

@@ -33,6 +33,8 @@ TOP_RESEMBLANCE = 6
 # Unmatched shingles tolerated inside one region before it is split.
 MIN_GAP = 12
 MAX_DIFFERENCES = 200
+# A NOTICE file bundling more licenses than this reports the first ones found.
+MAX_REGIONS = 64
 # Unmatched text at the start or end shorter than this is a title, not an addition.
 MIN_ABSORBED_WORDS = 6
 
@@ -220,7 +222,7 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
     free = np.ones(len(qsh), dtype=bool)
     regions: list[Region] = []
     main_candidates: list[Region] = []
-    while free.any():
+    while free.any() and len(regions) < MAX_REGIONS:
         unique = np.unique(qsh[free])
         hits = _hits_per_reference(index, unique)
         found = [r for r in (_region(index, c, qsh, free) for c in _candidates(index, hits, len(unique))) if r]
