@@ -110,6 +110,14 @@ def test_rail_sections_group_numbered_paragraphs_and_attachment():
     assert clauses["attachment-a.m"].parent == "attachment-a"
 
 
+def test_hippocratic_multilevel_numbers_and_bullet_headings():
+    by_id = _by_id(_segment(_reference("hippocratic-3.0")))
+    assert by_id["ethical-standards"].heading == "ETHICAL STANDARDS"
+    assert by_id["3.1"].text.startswith("3.1.  The Licensee SHALL NOT")
+    assert by_id["3.1.12.2.1"].parent == "3.1.12.2"
+    assert by_id["3.1.12.2.1"].text.startswith('3.1.12.2.1.  "Wanton" means')
+
+
 def test_llama_3_1_license_ids():
     clauses = _segment(_llama("llama3_1-LICENSE.txt"))
     assert _ids(clauses) == [

@@ -765,6 +765,10 @@ class _Builder:
         return None  # deeper: a nested list of the same style (Markdown)
 
     def bullet(self, block: _Block) -> None:
+        rest = block.line.rest.rstrip(":").strip()
+        if block.nlines == 1 and rest.isupper() and len(rest.split()) <= 8 and _title_like(rest, 8):
+            self.root_heading(block, rest, 7)  # "* DEFINITIONS:" is a section heading drawn as a bullet
+            return
         indent = block.line.indent
         stack = self.stack
         while stack and stack[-1].kind in ("item", "para") and stack[-1].indent > indent + 1:
