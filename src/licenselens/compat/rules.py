@@ -77,14 +77,17 @@ def _restriction_label(kind: TermKind) -> str:
 
 
 def _conflicting_restrictions(inbound: Profile, outbound: Profile) -> list[tuple[TermKind, Citation]]:
-    """Restrictions of the inbound license that the outbound license does not carry itself (all of
-    them when the outbound license forbids further restrictions)."""
+    """Restrictions of the inbound license that the outbound license does not carry itself in an operative clause."""
     out = []
     for kind, cites in inbound.restrictions.items():
-        # Under "no further restrictions" even a restriction the outbound text shares is one too many.
-        if kind not in outbound.restrictions or outbound.no_further_restrictions is not None:
+        if not any(_operative(c) for c in outbound.restrictions.get(kind, [])):
             out.append((kind, cites[0]))
     return out
+
+
+def _operative(citation: Citation) -> bool:
+    """A clause that binds: a title or preamble states purposes, it does not carry a restriction."""
+    return not citation.clause.split(".", 1)[0] in ("title", "preamble")
 
 
 def _notice_conditions(inbound: Profile, outbound: Profile) -> tuple[list[str], list[str]]:
@@ -214,7 +217,11 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
 
     reasons, conditions = _notice_conditions(inbound, outbound)
     grant = next(iter(inbound.grants.values()))
-    lead = f"{i} is permissive (grants without copyleft or restrictions): {grant}"
+    if inbound.restrictions:
+        shared = ", ".join(_restriction_label(k) for k in inbound.restrictions)
+        lead = f"{i} grants without copyleft, and {o} carries its restrictions ({shared}) too: {grant}"
+    else:
+        lead = f"{i} is permissive (grants without copyleft or restrictions): {grant}"
     if outbound.copyleft is Scope.WORK:
         lead += f"; the combined work goes out under {o}"
     if inbound.patent_termination is not None and outbound.patent_termination is not None:
