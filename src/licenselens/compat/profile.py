@@ -159,7 +159,6 @@ _RELICENSE_UNDER = re.compile(
     r"Apache\s+License|MIT\s+License|Mozilla\s+Public\s+License|Eclipse\s+Public\s+License)[^.;]{0,80})",
     re.I,
 )
-_PATENT_OWN_TERMS = re.compile(r"additional\s+terms|further\s+restrictions?\s+within\s+the\s+meaning", re.I)
 _TITLE = re.compile(
     r"(?P<name>GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+License|Mozilla\s+Public\s+License|"
     r"Eclipse\s+Public\s+License|Apache\s+License|European\s+Union\s+Public\s+Licen[cs]e)"
@@ -437,10 +436,3 @@ _NOTICE_LINES = 12
 def _is_notice_only(reader: _Reader) -> bool:
     """A short text that applies a license ('This program is free software ...'), not the license itself."""
     return sum(len(c.text) for c in reader.clauses) < 3000
-
-
-def accepts_patent_retaliation(profile: Profile) -> Citation | None:
-    """Where the outbound license itself carries a patent-retaliation term or admits additional terms."""
-    if profile.patent_termination is not None:
-        return profile.patent_termination
-    return None
