@@ -256,3 +256,16 @@ def test_snippet_integration_reaches_file_and_library_copyleft():
     assert one("MIT", "Apache-2.0", integration="snippet").verdict is V.COMPATIBLE
     with pytest.raises(InputError):
         compat(["MIT"], "MIT", integration="linker")
+
+
+def test_analyses_go_to_the_result_cache(tmp_path):
+    from licenselens.cache import ResultCache
+    from licenselens.compat import sources
+    from licenselens.pipeline import CACHE_NAMESPACE, cache_key
+
+    store = ResultCache(tmp_path / "cache.sqlite3")
+    sources._ANALYSES.clear()  # the in-process memo would otherwise answer first
+    compat(["ISC"], "Zlib", cache=store)
+    text = sources.reference_text(sources.references()["isc"])
+    assert store.get(CACHE_NAMESPACE, cache_key(text)) is not None
+    store.close()
