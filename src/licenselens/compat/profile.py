@@ -86,6 +86,8 @@ class Profile:
     patent_termination: Citation | None = None
     relicense: list[Relicense] = field(default_factory=list)
     policies: list[tuple[str, Citation]] = field(default_factory=list)  # referenced use policies (URL, clause)
+    # A compatibility clause whose list of licenses lives outside the text (EUPL's appendix).
+    compatible_list_elsewhere: Citation | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -158,6 +160,9 @@ _RELICENSE_UNDER = re.compile(
     r"(?:the\s+terms\s+of\s+)?(?P<name>(?:the\s+)?(?:GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+License|"
     r"Apache\s+License|MIT\s+License|Mozilla\s+Public\s+License|Eclipse\s+Public\s+License)[^.;]{0,80})",
     re.I,
+)
+_COMPATIBLE_LIST = re.compile(
+    r"Compatible\s+Licen[cs]e[^.]{0,40}?\brefers\s+to\s+the\s+licen[cs]es\s+listed\s+in\s+the\s+appendix", re.I
 )
 _TITLE = re.compile(
     r"(?P<name>GNU\s+(?:Affero\s+|Lesser\s+|Library\s+)?General\s+Public\s+License|Mozilla\s+Public\s+License|"
@@ -411,6 +416,9 @@ def _read_relicensing(reader: _Reader, profile: Profile) -> None:
         version = float(m.group("v")) if m.group("v") else (ident.version or 2.0)
         later = m.group("v") is None  # LGPL-2.1 s.3: "version 2 ... or any later version" of the GPL
         profile.relicense.append(Relicense((("GPL", 2.0 if later else version, later),), "relicense", cite))
+    hits = reader.search(_COMPATIBLE_LIST)
+    if hits and not any(re.search(r"^\s*appendix\b", c.text, re.I | re.M) for c in reader.clauses):
+        profile.compatible_list_elsewhere = hits[0][1]
     for m, cite in reader.search(_COMBINE_WITH):
         family = "AGPL" if "affero" in m.group("name").lower() else "GPL"
         profile.relicense.append(Relicense(((family, float(m.group("v")), False),), "combine", cite))

@@ -160,6 +160,13 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
     )
     if inbound.copyleft is not Scope.NONE and (covers_whole or inbound.copyleft is Scope.WORK):
         cite = inbound.copyleft_citation
+        if inbound.compatible_list_elsewhere is not None and outbound.copyleft is not Scope.NONE:
+            return Outcome(
+                V.UNKNOWN,
+                [f"{i} lets a combination go out under a license from a list that is not part of its text: "
+                 f"{inbound.compatible_list_elsewhere}; whether {o} is on it cannot be read here"],
+                cause="copyleft",
+            )
         if covers_whole:
             return Outcome(
                 V.INCOMPATIBLE,
