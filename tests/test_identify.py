@@ -419,3 +419,9 @@ def test_identify_never_crashes_and_spans_stay_in_the_text(pieces, noise):
         for diff in match.differences:
             assert 0 <= diff.start <= diff.end <= len(text)
             assert diff.text == text[diff.start : diff.end]
+
+
+def test_two_similar_licenses_one_after_the_other_are_two_regions():
+    # A NOTICE bundling a BSD-3 project and a BSD-2 one: neither swallows the other.
+    result = identify(BSD_3 + "\n\nThis product also includes libfoo:\n\n" + BSD_2)
+    assert [m.key for m in result.matches] == ["bsd-new", "bsd-simplified"]

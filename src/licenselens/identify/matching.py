@@ -35,6 +35,8 @@ MIN_GAP = 12
 MAX_DIFFERENCES = 200
 # A NOTICE file bundling more licenses than this reports the first ones found.
 MAX_REGIONS = 64
+# Shingles found in more references than this are skipped when counting candidates.
+COMMON_SHINGLE = 400
 # Unmatched text at the start or end shorter than this is a title, not an addition.
 MIN_ABSORBED_WORDS = 6
 
@@ -88,7 +90,8 @@ def _hits_per_reference(index: ReferenceIndex, unique: np.ndarray) -> np.ndarray
     left = np.searchsorted(index.postings_hash, unique, side="left")
     right = np.searchsorted(index.postings_hash, unique, side="right")
     counts = right - left
-    present = counts > 0
+    # Shingles shared by a great many references ("the software is") only cost time here.
+    present = (counts > 0) & (counts <= max(COMMON_SHINGLE, len(index.references) // 8))
     left, counts = left[present], counts[present]
     if not len(left):
         return np.zeros(len(index.references), dtype=np.int64)
@@ -96,6 +99,18 @@ def _hits_per_reference(index: ReferenceIndex, unique: np.ndarray) -> np.ndarray
     starts = np.repeat(left - np.cumsum(np.concatenate(([0], counts[:-1]))), counts)
     positions = starts + np.arange(counts.sum())
     return np.bincount(index.postings_ref[positions], minlength=len(index.references))
+
+
+def _top(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values, largest first (ties by index, for determinism)."""
+    if len(values) > k:
+        part = np.argpartition(-values, k - 1)[:k]
+        threshold = values[part].min()
+        part = np.flatnonzero(values >= threshold)
+    else:
+        part = np.arange(len(values))
+    order = np.lexsort((part, -values[part]))
+    return part[order][:k]
 
 
 def _candidates(index: ReferenceIndex, hits: np.ndarray, n_unique: int) -> list[int]:
@@ -106,8 +121,7 @@ def _candidates(index: ReferenceIndex, hits: np.ndarray, n_unique: int) -> list[
     containment = np.where(viable, containment, -1.0)
     resemblance = np.where(viable, resemblance, -1.0)
     chosen: list[int] = []
-    for order in (np.argsort(-containment, kind="stable")[:TOP_CONTAINMENT],
-                  np.argsort(-resemblance, kind="stable")[:TOP_RESEMBLANCE]):
+    for order in (_top(containment, TOP_CONTAINMENT), _top(resemblance, TOP_RESEMBLANCE)):
         for i in order:
             if containment[i] > 0.1 and int(i) not in chosen:
                 chosen.append(int(i))
@@ -143,8 +157,8 @@ def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray) 
     # The span of consecutive runs i..j that resembles the reference best (an
     # inserted paragraph splits a license into runs that belong together).
     cum = np.concatenate(([0], np.cumsum(counts)))
-    # Capped at the reference's size: two copies of a text are two regions, not one better one.
-    hits = np.minimum(cum[None, 1:] - cum[:-1, None], len(ref_shingles))
+    # Capped at the reference's length: two copies of a text are two regions, not one better one.
+    hits = np.minimum(cum[None, 1:] - cum[:-1, None], max(1, int(index.token_counts[ref]) - SHINGLE + 1))
     span = lasts[None, :] - firsts[:, None] + 1
     with np.errstate(divide="ignore", invalid="ignore"):
         dice = np.where(span > 0, 2 * hits / (np.maximum(span, 1) + len(ref_shingles)), -1.0)
