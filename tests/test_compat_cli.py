@@ -75,3 +75,10 @@ def test_bad_input_is_one_line_with_exit_2(args, message):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_inbound_from_standard_input():
+    text = (FIXTURES / "noncommercial.txt").read_text(encoding="utf-8")
+    result = runner.invoke(app, ["compat", "-", "--outbound", "MIT", "--no-cache"], input=text)
+    assert result.exit_code == 1
+    assert "-: INCOMPATIBLE" in result.stdout

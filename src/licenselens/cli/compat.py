@@ -28,7 +28,7 @@ class Use(StrEnum):
 
 @guarded
 def compat(
-    inbound: Annotated[list[str], typer.Argument(help="Inbound licenses: SPDX ids or expressions, or license files.", show_default=False)],
+    inbound: Annotated[list[str], typer.Argument(help="Inbound licenses: SPDX ids or expressions, or license files ('-' reads standard input).", show_default=False)],
     outbound: Annotated[str, typer.Option("--outbound", help="Outbound license: SPDX expression or license file.", show_default=False)],
     use: Annotated[Use, typer.Option("--use", help="software: combine code; model: release a model derived from the inbound model.")] = Use.SOFTWARE,
     integration: Annotated[Integration, typer.Option("--integration", help="library: kept in its own files or library; snippet: copied into the work's files.")] = Integration.LIBRARY,

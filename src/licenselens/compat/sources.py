@@ -152,7 +152,7 @@ def looks_like_path(arg: str) -> bool:
 
 
 def read_path(path: str) -> LicenseSource:
-    """Read a license file given on the command line (errors name the file)."""
+    """Read a license file given on the command line, '-' for standard input (errors name the file)."""
     from licenselens.text import decode, read_input
 
     source, data = read_input(path)
@@ -161,7 +161,7 @@ def read_path(path: str) -> LicenseSource:
 
 def parse_argument(arg: str) -> ex.Expression | LicenseSource:
     """An inbound or outbound argument: a parsed SPDX expression, or a license file."""
-    if looks_like_path(arg):
+    if arg == "-" or looks_like_path(arg):
         return read_path(arg)
     declared = _declared_alias(arg)
     return ex.parse(declared or arg, source=None)
