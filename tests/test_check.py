@@ -89,3 +89,28 @@ def test_pre_commit_hook_definition():
         assert pattern.search(name), name
     for name in ("src/license_check.py", "docs/README.rst"):
         assert not pattern.search(name), name
+
+
+LLAMA = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "llama"
+
+
+def test_llama_model_repository(cache, tmp_path):
+    if not (LLAMA / "llama3_1-LICENSE.txt").is_file():
+        pytest.skip("Llama reference texts are not beside the checkout")
+    repo = tmp_path / "llama-finetune"
+    repo.mkdir()
+    (repo / "README.md").write_text("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n# A fine-tune\n")
+    (repo / "LICENSE").write_text((LLAMA / "llama3_1-LICENSE.txt").read_text())
+    (repo / "USE_POLICY.md").write_text((LLAMA / "llama3_1-USE_POLICY.md").read_text())
+    # The card tells the truth: the default check passes.
+    assert _check(str(repo / "README.md"), cache=cache).exit_code == 0
+    # A card calling it Apache-2.0 does not.
+    (repo / "README.md").write_text("---\nlicense: apache-2.0\n---\n# A fine-tune\n")
+    result = _check(str(repo / "README.md"), cache=cache)
+    assert result.exit_code == 1 and "license-mismatch" in result.stdout
+    # With a policy on freedoms, the use restrictions of the license and its policy fail.
+    (repo / "README.md").write_text("---\nlicense: llama3.1\n---\n# A fine-tune\n")
+    (repo / "licenselens.toml").write_text('[findings]\nuse = "error"\n')
+    result = _check(str(repo / "LICENSE"), cache=cache)
+    assert result.exit_code == 1
+    assert "USE_POLICY.md:" in result.stdout and "LICENSE:" in result.stdout
