@@ -209,3 +209,14 @@ def test_folder_discovery_reads_a_model_repository():
     (model,) = result.packages
     assert model.source == "model-repo"
     assert (model.declared_spdx, model.detected, model.agreement) == ("Apache-2.0", ["MIT"], Agreement.DISAGREE)
+
+
+def test_oversized_package_json_and_special_files_are_skip_notes(tmp_path):
+    project = copy_fixture("node-project", tmp_path)
+    with open(project / "node_modules" / "left-pad" / "package.json", "wb") as handle:
+        handle.truncate(5 * 1024 * 1024)
+    os.mkfifo(project / "node_modules" / "legacy" / "LICENSE")  # reading it would block forever
+    result = scan(project, analyser=CountingAnalyser(), use_cache=False)
+    assert any(s.reason.startswith("file too large") for s in result.skipped)
+    assert "left-pad" not in _by_name(result)
+    assert _by_name(result)["legacy"].texts == []

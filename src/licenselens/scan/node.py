@@ -88,7 +88,7 @@ class NodeModules(LicenseSource):
         except OSError as exc:
             return SkipNote(path=str(manifest_path), reason=reason_of(exc))
         except (ValueError, UnicodeDecodeError) as exc:
-            return SkipNote(path=str(manifest_path), reason=f"invalid JSON ({str(exc).splitlines()[0]})")
+            return SkipNote(path=str(manifest_path), reason=_json_problem(exc))
         if not isinstance(manifest, dict):
             return SkipNote(path=str(manifest_path), reason="invalid package.json (not an object)")
         name = manifest.get("name") if isinstance(manifest.get("name"), str) else package_dir.name
@@ -122,7 +122,7 @@ class PackageLock(LicenseSource):
             yield SkipNote(path=str(self.path), reason=reason_of(exc))
             return
         except (ValueError, UnicodeDecodeError) as exc:
-            yield SkipNote(path=str(self.path), reason=f"invalid JSON ({str(exc).splitlines()[0]})")
+            yield SkipNote(path=str(self.path), reason=_json_problem(exc))
             return
         if not isinstance(lock, dict):
             yield SkipNote(path=str(self.path), reason="invalid package-lock.json (not an object)")
@@ -142,3 +142,9 @@ class PackageLock(LicenseSource):
             if isinstance(entry, dict):
                 yield Package(name=name, version=entry.get("version"), source=self.name, location=str(self.path),
                               notes=["lockfile v1 records no license; install the packages to scan node_modules"])
+
+
+def _json_problem(exc: Exception) -> str:
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    # read_small refuses oversized files with a ValueError of its own.
+    return message if message.startswith("file too large") else f"invalid JSON ({message})"
