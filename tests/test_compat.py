@@ -269,3 +269,11 @@ def test_analyses_go_to_the_result_cache(tmp_path):
     text = sources.reference_text(sources.references()["isc"])
     assert store.get(CACHE_NAMESPACE, cache_key(text)) is not None
     store.close()
+
+
+def test_relicensing_is_followed_one_step():
+    # GPL-2.0-or-later may go under GPL-3.0, whose section 13 permits combining with AGPL-3.0.
+    item = one("GPL-2.0-or-later", "AGPL-3.0-only", use_facts=False)
+    assert item.verdict is V.CONDITIONAL
+    assert any("GPL-3.0-only expressly permits combining with AGPL-3.0-only" in r for r in item.reasons)
+    assert one("GPL-2.0-only", "AGPL-3.0-only", use_facts=False).verdict is V.INCOMPATIBLE

@@ -167,6 +167,17 @@ def _evaluate(inbound: Operand, outbound: Operand, use: str) -> Outcome:
     return Outcome(worst.verdict, reasons, conditions if worst.verdict is V.CONDITIONAL else [], worst.cause)
 
 
+def _profile_of_id(spdx: str) -> Profile | None:
+    """The profile of the reference text of an SPDX id, when there is one."""
+    try:
+        leaf = ex.parse(spdx)
+    except InputError:
+        return None
+    if not isinstance(leaf, (ex.License, ex.LicenseRef)):
+        return None
+    return profile_of(resolve_leaf(leaf))
+
+
 def _parse(arg: str) -> Operand:
     operand = parse_argument(arg)
     if not isinstance(operand, LicenseSource):
@@ -206,6 +217,7 @@ def compat(
     token = FACTS_ENABLED.set(use_facts)
     cache_token = _CACHE.set(cache)
     integration_token = rules.INTEGRATION.set(integration)
+    resolve_token = rules.RESOLVE.set(_profile_of_id)
     try:
         for arg in inbound:
             outcome = _evaluate(_parse(arg), out, use)
@@ -214,5 +226,6 @@ def compat(
         FACTS_ENABLED.reset(token)
         _CACHE.reset(cache_token)
         rules.INTEGRATION.reset(integration_token)
+        rules.RESOLVE.reset(resolve_token)
     overall = min((r.verdict for r in results), key=lambda v: RANK[v])
     return CompatResult(outbound=outbound, verdict=overall, inbound=results)

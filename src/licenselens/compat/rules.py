@@ -14,6 +14,7 @@ the conditions that survive (notices, NOTICE files, naming, attribution).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -27,6 +28,11 @@ V = CompatVerdict
 #: combined) or "snippet" (copied into the work's own files).
 INTEGRATION: ContextVar[str] = ContextVar("licenselens_compat_integration", default="library")
 INTEGRATIONS = ("library", "snippet")
+
+#: Looks up the profile of an SPDX id (set by the engine), for following a relicensing clause one step.
+RESOLVE: ContextVar[Callable[[str], Profile | None] | None] = ContextVar("licenselens_compat_resolve", default=None)
+# Published versions of the license families that relicensing clauses name ("or any later version").
+_VERSIONS = {"GPL": (2.0, 3.0), "LGPL": (2.1, 3.0), "AGPL": (3.0,)}
 
 # Ranking used to pick the best OR option and the worst AND part.
 RANK = {V.INCOMPATIBLE: 0, V.UNKNOWN: 1, V.CONDITIONAL: 2, V.COMPATIBLE: 3}
@@ -74,6 +80,35 @@ def _matches(relicense: Relicense, outbound: Profile) -> tuple[str, float, bool]
 
 def _restriction_label(kind: TermKind) -> str:
     return kind.value.removeprefix("restrict.")
+
+
+def _via_relicensing(inbound: Profile, outbound: Profile) -> Outcome | None:
+    """Follow one relicensing step: code that may go under license B, whose text permits combining with the outbound."""
+    resolve = RESOLVE.get()
+    if resolve is None:
+        return None
+    for relicense in inbound.relicense:
+        if relicense.mode != "relicense":
+            continue
+        for family, version, later in relicense.targets:
+            for candidate in _VERSIONS.get(family, ()):
+                if candidate < version or (candidate != version and not later):
+                    continue
+                spdx = f"{family}-{candidate:.1f}-only"
+                if spdx == inbound.identity.spdx:
+                    continue
+                step = resolve(spdx)
+                if step is None:
+                    continue
+                for combine in step.relicense:
+                    if combine.mode == "combine" and _matches(combine, outbound):
+                        return Outcome(
+                            V.CONDITIONAL,
+                            [f"{inbound.label} may go under {spdx}: {relicense.citation}",
+                             f"{spdx} expressly permits combining with {outbound.label}: {combine.citation}"],
+                            [f"take the {inbound.label} code under {spdx}; each part keeps its own license"],
+                        )
+    return None
 
 
 def _conflicting_restrictions(inbound: Profile, outbound: Profile) -> list[tuple[TermKind, Citation]]:
@@ -151,6 +186,10 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
             [f"{i} expressly permits combining with {o}: {relicense.citation}"],
             [f"each part keeps its own license; {i}'s terms keep applying to its part"],
         )
+
+    via = _via_relicensing(inbound, outbound)
+    if via is not None:
+        return via
 
     # Work-wide copyleft decides before anything else: the combined work would have to be under it.
     # An outbound library copyleft covers the whole library that inbound files would become part of;
