@@ -123,3 +123,20 @@ def test_jobs_spread_analysis_over_processes_with_the_same_result(tmp_path):
     parallel = _run(str(tmp_path / "tree"), "--no-cache", "-j", "2", "-f", "json")
     assert serial.exit_code == parallel.exit_code == 0
     assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+
+
+@pytest.mark.slow
+def test_two_concurrent_scans_share_one_cache(tmp_path):
+    import subprocess
+    import sys
+
+    cache = tmp_path / "shared.sqlite3"
+    command = [sys.executable, "-m", "licenselens.cli", "scan", str(FIXTURES / "site-packages"), "--cache", str(cache),
+               "-f", "json"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1], outputs
+    first, second = (json.loads(out) for out, _ in outputs)
+    assert first["packages"] == second["packages"]
+    warm = _run(str(FIXTURES / "site-packages"), "--cache", str(cache), "-f", "json")
+    assert json.loads(warm.stdout)["stats"]["analysed"] == 0
