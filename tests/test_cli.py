@@ -106,6 +106,14 @@ def test_fifty_megabyte_file(tmp_path):
     one_line_error(run("analyze", str(big)), str(big), "too large")
 
 
+def test_text_too_long_to_be_a_license(tmp_path):
+    from licenselens.pipeline import MAX_TEXT_CHARS
+
+    long = tmp_path / "long.txt"
+    long.write_text("You may use the Software. " * (MAX_TEXT_CHARS // 20), encoding="utf-8")
+    one_line_error(run("analyze", str(long)), str(long), "too long")
+
+
 def test_empty_stdin():
     one_line_error(run("analyze", "-", input=b""), "-", "empty")
 

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from licenselens.errors import InputError
 from licenselens.model import Analysis, Clause, Identified, Source, Term
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +35,11 @@ CACHE_NAMESPACE = "analysis"
 
 #: Analyses kept in the in-process memo.
 MEMO_SIZE = 256
+
+#: Longest text analysed, in characters. The longest licenses and terms of use
+#: run to a few hundred thousand; beyond this a text is refused rather than
+#: left to run for minutes.
+MAX_TEXT_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,8 @@ def analyze_text(
     up, or ``identify=True`` looks it up (it explains, it never changes the
     verdict); ``cache`` keeps results across processes.
     """
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(source.path, f"text too long to be a license ({len(text):,} characters; limit {MAX_TEXT_CHARS:,})")
     key = cache_key(text, identify=identify) if cache is not None else None
     if cache is not None:
         stored = cache.get(CACHE_NAMESPACE, key)

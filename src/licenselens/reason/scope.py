@@ -27,6 +27,7 @@ substantive is left.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from licenselens.taxonomy import Freedom
 
@@ -85,13 +86,18 @@ _ONLY = re.compile(r"\b(?:only|solely|exclusively)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;:](?=\s|$)")
 
 
+@lru_cache(maxsize=4096)
 def _prohibits(freedom: Freedom, text: str) -> bool:
     """A prohibition ("may not", "shall not", ...) followed, in the same sentence, by a list of
     actions that includes one of ``freedom`` and governs the work."""
+    if not _LEADING_VERBS[freedom].search(text):  # cheap test first: most units name no such action
+        return False
     for d in _ANY_DEONTIC.finditer(text):
         window = text[d.end() : d.end() + _WINDOW + 80]
         stop = _CLAUSE_END.search(window)
         window = window[: stop.start()] if stop else window
+        if not _LEADING_VERBS[freedom].search(window):
+            continue
         for m in _LIST_RE.finditer(window):
             if m.start() > _WINDOW:
                 break
