@@ -36,10 +36,10 @@ CACHE_NAMESPACE = "analysis"
 #: Analyses kept in the in-process memo.
 MEMO_SIZE = 256
 
-#: Longest text analysed, in characters. The longest licenses and terms of use
-#: run to a few hundred thousand; beyond this a text is refused rather than
-#: left to run for minutes.
-MAX_TEXT_CHARS = 1_000_000
+#: Longest text analysed, in characters. Long licenses and terms of use run to
+#: tens of thousands (GPL-3.0: 35,000); beyond this a text is refused rather
+#: than left to run for a minute.
+MAX_TEXT_CHARS = 500_000
 
 
 @dataclass(frozen=True)
