@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from licenselens.model import SkipNote
 from licenselens.scan.interface import Found, LicenseSource, Package, TextRef, read_small, reason_of, text_kind
 
@@ -33,6 +31,8 @@ class FrontMatter:
 
 def read_front_matter(text: str) -> FrontMatter:
     """Parse the YAML front matter at the top of a model card (absent: empty data, no error)."""
+    import yaml
+
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         return FrontMatter({})

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from licenselens.declared import from_npm
 from licenselens.model import SkipNote
 from licenselens.scan.interface import Found, LicenseSource, Package, TextRef, is_license_name, read_small, reason_of, text_kind
 
@@ -95,7 +94,7 @@ class NodeModules(LicenseSource):
         version = manifest.get("version") if isinstance(manifest.get("version"), str) else None
         package = Package(name=name, version=version, source=self.name, location=str(manifest_path),
                           declared=declared_of(manifest))
-        package.read_declared(from_npm(manifest))
+        package.read_declared(_from_npm(manifest))
         try:
             children = sorted(package_dir.iterdir())
         except OSError as exc:
@@ -135,7 +134,7 @@ class PackageLock(LicenseSource):
                 name = entry.get("name") or key.rsplit("node_modules/", 1)[-1]
                 package = Package(name=str(name), version=entry.get("version"), source=self.name,
                                   location=f"{self.path}#{key}", declared=declared_of(entry))
-                package.read_declared(from_npm(entry))
+                package.read_declared(_from_npm(entry))
                 yield package
             return
         for name, entry in sorted((lock.get("dependencies") or {}).items()):
@@ -148,3 +147,9 @@ def _json_problem(exc: Exception) -> str:
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     # read_small refuses oversized files with a ValueError of its own.
     return message if message.startswith("file too large") else f"invalid JSON ({message})"
+
+
+def _from_npm(manifest: dict):
+    from licenselens.declared import from_npm
+
+    return from_npm(manifest)
