@@ -264,6 +264,11 @@ def test_nearest_known_license_is_named_but_never_decides(tmp_path):
     assert modified["identified"]["key"] == "mit" and modified["verdict"] == "restricted"
 
 
+def test_html_format(military):
+    out = run("analyze", str(military), "--format", "html").stdout
+    assert out.startswith("<!DOCTYPE html>") and "USE-001" in out and "military purposes" in out
+
+
 def test_markdown_format(military):
     result = run("analyze", str(military), "--format", "markdown")
     assert "| use | restricted |" in result.stdout

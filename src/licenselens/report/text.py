@@ -110,6 +110,9 @@ class TextFormat(AnalysisFormat):
                 where = f"clause {t.clause}" + (f" ({heading})" if heading else "")
                 console.print(f"  {t.kind.value:<22} {where}, line {lines.get(t.clause, '?')}")
         console.print()
+        if analysis.findings:
+            first = analysis.findings[0].id
+            console.print(Text(f"Why a rule applies: licenselens explain {first}", style="dim"), soft_wrap=True)
         console.print(summary_line(analysis), soft_wrap=True)
         # Table cells and padding fill the width with spaces; keep lines clean.
         return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
