@@ -395,3 +395,10 @@ def test_a_preceding_sentence_is_not_a_lead_in():
     for f in r.findings:
         by_unit.setdefault(doc.text[f.start : f.end], []).append(f.id)
     assert by_unit == {first: ["USE-004", "MODIFY-002", "SHARE-002"], second: ["USE-001"]}
+
+
+def test_a_freedom_lists_only_the_findings_that_decide_it():
+    doc = permissive("You may not use the Software to violate applicable law.", "This software may not be used for military purposes.")
+    r = doc.label(3, "restrict.field-of-use").label(4, "restrict.persons", confidence=0.2).reason()
+    assert r.freedoms[Freedom.USE].findings == []
+    assert sorted((f.id, f.severity.value) for f in r.findings) == [("USE-001", "info"), ("USE-004", "info")]

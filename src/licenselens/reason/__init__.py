@@ -7,7 +7,8 @@ Per freedom (use, study, modify, share), first match wins:
 
 1. ``restricted``: at least one finding for the freedom at ``error`` or
    ``warning`` (findings at ``info``, such as a ban that only restates the law,
-   do not restrict).
+   do not restrict). A freedom's ``findings`` lists the ids of exactly these
+   deciding findings; the others are in the analysis's ``findings``.
 2. ``absent``: no grant opens the freedom. Grants open freedoms as the taxonomy
    says (``KindInfo.freedoms``): ``grant.use`` opens use *and study* (a work you
    may run is a work you may inspect, unless a ``restrict.no-study`` term says
@@ -68,10 +69,15 @@ def _finding_key(f: Finding) -> tuple:
     return (f.start, f.end, _FREEDOM_ORDER[f.freedom], f.id, f.clause)
 
 
+def _decides(hit: Hit) -> bool:
+    """Whether a finding restricts its freedom: at error or warning, confident, and about a clause
+    (not about the text as a whole)."""
+    return hit.decides and not hit.unclear and hit.finding.severity in (Severity.ERROR, Severity.WARNING)
+
+
 def freedom_status(freedom: Freedom, terms: list[Term], hits: list[Hit]) -> Status:
     """The status of one freedom from its findings, grants and conditions."""
-    mine = [h for h in hits if h.decides and h.finding.freedom is freedom]
-    if any(not h.unclear and h.finding.severity in (Severity.ERROR, Severity.WARNING) for h in mine):
+    if any(_decides(h) and h.finding.freedom is freedom for h in hits):
         return Status.RESTRICTED
     grants = [
         t
@@ -136,7 +142,7 @@ def reason(clauses: list[Clause], terms: list[Term], text: str) -> Reasoning:
     freedoms = {
         f: FreedomVerdict(
             status=statuses[f],
-            findings=sorted({h.finding.id for h in hits if h.finding.freedom is f and h.decides}),
+            findings=sorted({h.finding.id for h in hits if h.finding.freedom is f and _decides(h)}),
         )
         for f in Freedom
     }
