@@ -188,7 +188,8 @@ class Rule:
         unclear = term.confidence < UNCLEAR_BELOW
         if unclear:
             severity = Severity.INFO
-            why = f"unclear: classifier confidence {term.confidence:.2f} is below {UNCLEAR_BELOW}"
+            message = "Unclear: " + message[:1].lower() + message[1:]
+            why = f"classifier confidence {term.confidence:.2f} is below {UNCLEAR_BELOW}; not counted"
         if why:
             message = f"{message.rstrip('.')} ({why})."
         return [Hit(self.finding(term, ctx, severity, message), unclear=unclear)]
