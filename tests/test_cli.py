@@ -366,3 +366,18 @@ def test_exit_codes_pass_through_the_app(military, capsys):
         app(["analyze", str(military), "--quiet", "--no-cache"], prog_name="licenselens")
     assert exit_.value.code == 1
     assert capsys.readouterr().out.startswith("restricted")
+
+
+def test_failed_write_keeps_the_previous_report_and_leaves_no_temporary_file(military, tmp_path, monkeypatch):
+    import licenselens.cli._common as common
+
+    out = tmp_path / "report.json"
+    out.write_text("previous report\n", encoding="utf-8")
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(common.os, "replace", refuse)
+    one_line_error(run("analyze", str(military), "--format", "json", "--output", str(out)), str(out), "no space left")
+    assert out.read_text(encoding="utf-8") == "previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["LICENSE-military", "report.json"]
