@@ -402,3 +402,12 @@ def test_a_freedom_lists_only_the_findings_that_decide_it():
     r = doc.label(3, "restrict.field-of-use").label(4, "restrict.persons", confidence=0.2).reason()
     assert r.freedoms[Freedom.USE].findings == []
     assert sorted((f.id, f.severity.value) for f in r.findings) == [("USE-001", "info"), ("USE-004", "info")]
+
+
+def test_a_confident_term_wins_over_an_unclear_one_for_the_same_finding():
+    sentence = "You may not use, modify or distribute the Software for any military purpose."
+    doc = permissive(sentence).label(3, "restrict.competition", confidence=0.3).label(3, "restrict.persons", confidence=0.95)
+    r = doc.reason()
+    scoped = [f for f in r.findings if f.id == "MODIFY-002"]
+    assert len(scoped) == 1 and scoped[0].severity is Severity.ERROR
+    assert r.freedoms[Freedom.MODIFY].status is Status.RESTRICTED

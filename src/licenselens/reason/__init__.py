@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from licenselens.model import Clause, Finding, FreedomVerdict, Severity, Status, Term, Verdict
 from licenselens.reason.rule import UNCLEAR_BELOW, Context, Hit, Rule
 from licenselens.reason.rules import all_rules, get_rule
+from licenselens.reason.rules.use012_openwashing import Openwashing
 from licenselens.taxonomy import Category, Freedom, TermKind
 
 __all__ = ["Reasoning", "Rule", "UNCLEAR_BELOW", "all_rules", "get_rule", "reason"]
@@ -118,17 +119,17 @@ def reason(clauses: list[Clause], terms: list[Term], text: str) -> Reasoning:
     # The most confident of two like terms comes first, so it is the one a finding reports.
     ordered = sorted(terms, key=lambda t: (t.start, t.end, t.kind.value, t.clause, -t.confidence, repr(sorted(t.params.items()))))
     rules = [cls() for cls in all_rules()]
-    hits: list[Hit] = []
-    seen: set[tuple] = set()
+    # One finding per rule and span, even if two terms lead to it; a deciding one beats an unclear one.
+    by_span: dict[tuple, Hit] = {}
     for term in ordered:
         for rule in rules:
             for hit in rule.check(term, ctx):
                 f = hit.finding
                 key = (f.id, f.start, f.end)
-                if key in seen:  # one finding per rule and span, even if two terms agree
-                    continue
-                seen.add(key)
-                hits.append(hit)
+                kept = by_span.get(key)
+                if kept is None or (_decides(hit) and not _decides(kept)):
+                    by_span[key] = hit
+    hits = list(by_span.values())
 
     statuses = {f: freedom_status(f, ordered, hits) for f in Freedom}
     verdict = overall_verdict(statuses)
@@ -136,7 +137,7 @@ def reason(clauses: list[Clause], terms: list[Term], text: str) -> Reasoning:
         check_document = getattr(rule, "check_document", None)
         if check_document is not None:
             hits.extend(check_document(ctx, ordered, verdict, statuses))
-    openwashing = any(not h.decides and h.finding.id == "USE-012" for h in hits)
+    openwashing = any(not h.decides and h.finding.id == Openwashing.code for h in hits)
 
     findings = sorted((h.finding for h in hits), key=_finding_key)
     freedoms = {
