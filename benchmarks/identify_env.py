@@ -106,7 +106,7 @@ def run_identify(files: list[Path], reference: str, env: dict[str, str]) -> tupl
     return data["results"], wall, {k: data[k] for k in ("import_s", "index_s", "files_s")}
 
 
-def run_scancode(scancode: Path, files: list[Path], root: Path) -> tuple[dict[str, str | None], float]:
+def run_scancode(scancode: Path, files: list[Path], root: Path) -> tuple[dict[str, str | None], dict[str, list[dict]], float]:
     """Run ``scancode --license -n 2`` on a copy of exactly these files; return expressions by file."""
     with tempfile.TemporaryDirectory(prefix="identify-env-") as tmp:
         tree = Path(tmp) / "files"
@@ -123,12 +123,50 @@ def run_scancode(scancode: Path, files: list[Path], root: Path) -> tuple[dict[st
         wall = time.perf_counter() - started
         report = json.loads(out.read_text(encoding="utf-8"))
     expressions: dict[str, str | None] = {}
+    matches: dict[str, list[dict]] = {}
     for entry in report.get("files", []):
         if entry.get("type") != "file":
             continue
         rel = Path(entry["path"]).relative_to("files") if entry["path"].startswith("files/") else Path(entry["path"])
         expressions[str(root / rel)] = entry.get("detected_license_expression")
-    return expressions, wall
+        matches[str(root / rel)] = [m for d in entry.get("license_detections") or [] for m in d.get("matches", [])]
+    return expressions, matches, wall
+
+
+def rule_kind(rules: Path | None, identifier: str) -> str:
+    """What a ScanCode rule is: a license text, notice, reference (a mention) or tag."""
+    if identifier.endswith(".LICENSE"):
+        return "license text"
+    if rules is None:
+        return "rule"
+    try:
+        head = (rules / identifier).read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
+    except OSError:
+        return "rule"
+    for flag, kind in (("is_license_text", "text variant"), ("is_license_notice", "notice"),
+                       ("is_license_reference", "mention"), ("is_license_tag", "tag"), ("is_license_intro", "intro")):
+        if f"{flag}: yes" in head:
+            return kind
+    return "rule"
+
+
+def reasons(path: str, ours: list, their_matches: list[dict], our_keys: set[str], their_keys: set[str],
+            rules: Path | None) -> list[str]:
+    """Why the two answers differ, from ScanCode's matches and identify's regions."""
+    out = []
+    for key in sorted(their_keys - our_keys):
+        carriers = [m for m in their_matches if key in keys_of(m.get("license_expression"))]
+        for m in carriers[:3]:
+            where = f"lines {m.get('start_line')}-{m.get('end_line')}"
+            source = m.get("from_file") or ""
+            followed = "" if not source or Path(source).name == Path(path).name else f", found by following {Path(source).name}"
+            out.append(f"ScanCode only: {key} from {m.get('rule_identifier')} ({rule_kind(rules, m.get('rule_identifier', ''))}, "
+                       f"{m.get('matched_length')} tokens, {where}{followed})")
+    for key in sorted(our_keys - their_keys):
+        regions = [m for m in ours if key in keys_of(m[0])]
+        for m in regions[:3]:
+            out.append(f"identify only: {key} at lines {m[2]}-{m[3]} (score {m[1]:.2f}, reference {m[4]})")
+    return out
 
 
 def classify(ours: set[str], theirs: set[str]) -> str:
@@ -183,13 +221,15 @@ def main(argv: list[str] | None = None) -> int:
             args.json.write_text(json.dumps({"summary": summary, "identify": ours}, indent=2))
         return 0
 
-    theirs, sc_wall = run_scancode(scancode, files, root)
+    theirs, their_matches, sc_wall = run_scancode(scancode, files, root)
+    data_dir = scancode_licenses_dir(scancode)
+    rules = data_dir.parent / "rules" if data_dir is not None else None
     print(f"scancode --license -n 2: {sc_wall:.2f} s wall  ->  identify is {sc_wall / our_wall:.1f}x faster")
     detected = [str(f) for f in files if theirs.get(str(f))]
     disagreements = []
     for path in detected:
         mine = ours.get(path)
-        our_keys = {m[0] for m in mine} if isinstance(mine, list) else set()
+        our_keys = set().union(*(keys_of(m[0]) for m in mine)) if isinstance(mine, list) else set()
         their_keys = keys_of(theirs[path])
         if our_keys != their_keys:
             disagreements.append({
@@ -197,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                 "kind": classify(our_keys, their_keys),
                 "scancode": theirs[path],
                 "identify": [f"{m[0]} ({m[1]:.2f}, lines {m[2]}-{m[3]})" for m in mine] if isinstance(mine, list) else mine,
+                "reasons": reasons(path, mine if isinstance(mine, list) else [], their_matches.get(path, []),
+                                   our_keys, their_keys, rules),
             })
     agree = len(detected) - len(disagreements)
     rate = agree / len(detected) if detected else 1.0
@@ -204,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(ScanCode detects none in {len(files) - len(detected)} files)")
     for d in disagreements:
         print(f"  [{d['kind']}] {d['file']}\n      scancode: {d['scancode']}\n      identify: {d['identify']}")
+        for reason in d["reasons"]:
+            print(f"      - {reason}")
     summary.update({"scancode_seconds": sc_wall, "speedup": sc_wall / our_wall, "detected": len(detected),
                     "agree": agree, "agreement": rate, "disagreements": disagreements})
     if args.json:

@@ -25,6 +25,10 @@ from licenselens.identify.references import Reference, ReferenceIndex
 
 # A region must resemble its reference at least this much to be reported.
 MIN_REGION_SCORE = 0.5
+# A notice is a sentence or two: only a close match of one means anything.
+MIN_NOTICE_SCORE = 0.75
+# Rivals settled by exact alignment, at most.
+MAX_RIVALS = 8
 # Runners-up within this share of the best rank are settled by an exact word alignment.
 RIVAL_MARGIN = 0.15
 # Candidates examined per region: by containment and by resemblance.
@@ -240,7 +244,7 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
         unique = np.unique(qsh[free])
         hits = _hits_per_reference(index, unique)
         found = [r for r in (_region(index, c, qsh, free) for c in _candidates(index, hits, len(unique))) if r]
-        found = [r for r in found if r.score >= MIN_REGION_SCORE * 0.8]
+        found = [r for r in found if r.score >= _threshold(index, r) * 0.8]
         if not found:
             break
         found.sort(key=lambda r: (-r.rank, -r.score, r.ref))
@@ -250,7 +254,7 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
             best.exact_score, best.exact_matched = 1.0, len(_words(tokens, best))
         if tie_break and not exact:
             # Only rivals covering about the same words are in contention.
-            rivals = [r for r in found if r.rank >= best.rank * (1 - RIVAL_MARGIN) and _overlap(r, best) > 0.5]
+            rivals = [r for r in found if r.rank >= best.rank * (1 - RIVAL_MARGIN) and _overlap(r, best) > 0.5][:MAX_RIVALS]
             if len(rivals) > 1:
                 for r in rivals:
                     ref_words = reference_words(index.references[r.ref]).words
@@ -260,7 +264,7 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
                 rivals.sort(key=lambda r: (r.conflicts > 0, -r.rank, -r.final_score, r.ref))
                 best = rivals[0]
                 found = rivals + [r for r in found if r not in rivals]
-        if best.final_score < MIN_REGION_SCORE:
+        if best.final_score < _threshold(index, best):
             break
         regions.append(best)
         if not main_candidates:
@@ -294,6 +298,10 @@ def _absorb_ends(regions: list[Region], n_words: int, tokens: Tokens, index: Ref
         if id(region) in changed:
             ref_words = reference_words(index.references[region.ref]).words
             region.exact_score, region.exact_matched, region.conflicts = _similarity(_words(tokens, region), ref_words)
+
+
+def _threshold(index: ReferenceIndex, region: Region) -> float:
+    return MIN_NOTICE_SCORE if index.references[region.ref].is_notice else MIN_REGION_SCORE
 
 
 def _overlap(a: Region, b: Region) -> float:

@@ -34,7 +34,7 @@ from licenselens.resources import corpus_path
 from licenselens.text import normalize
 
 # Bump when the fingerprint or the cache layout changes: old caches are then ignored.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 7
 SCANCODE_ENV = "LICENSELENS_SCANCODE_LICENSES"
 
 _FIELD = re.compile(r"^([a-z_]+):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -198,6 +198,8 @@ def scancode_licenses_dir() -> tuple[Path, str] | None:
 
 # ScanCode rules shorter than this many words are references ("MIT license"), not texts or notices.
 MIN_RULE_WORDS = 30
+# A notice says which license applies in a sentence or two ("licensed under either Apache-2.0 or LGPL-3.0").
+MIN_NOTICE_WORDS = 10
 _RULE_MARKS = re.compile(r"\{\{|\}\}")
 
 
@@ -220,7 +222,7 @@ def _load_rules(folder: Path, licenses: dict[str, Reference]) -> tuple[list[Refe
         if not key or fields.get("is_deprecated") == "yes" or not (is_text or is_notice):
             continue
         body = _RULE_MARKS.sub("", body)
-        if len(body.split()) < MIN_RULE_WORDS:
+        if len(body.split()) < (MIN_NOTICE_WORDS if is_notice else MIN_RULE_WORDS):
             continue
         if key in licenses:
             license = licenses[key]
@@ -258,7 +260,7 @@ def _cache_file(version: str) -> Path:
     from platformdirs import user_cache_dir
 
     safe = re.sub(r"[^A-Za-z0-9.\-]+", "_", version)
-    return Path(user_cache_dir("licenselens")) / f"identify-scancode-{safe}-f{INDEX_FORMAT}.npz"
+    return Path(user_cache_dir("licenselens")) / f"identify-scancode-{safe}-f{INDEX_FORMAT}"
 
 
 @cache
@@ -285,29 +287,33 @@ def scancode_index() -> ReferenceIndex:
     return index
 
 
-def _write_cache(cache_file: Path, index: ReferenceIndex, folder: Path) -> None:
+_ARRAYS = ("sizes", "token_counts", "postings_hash", "postings_ref", "ref_hashes", "offsets")
+
+
+def _write_cache(cache_dir: Path, index: ReferenceIndex, folder: Path) -> None:
+    """Write the index as a folder of .npy arrays (memory-mapped when read) and a meta.json."""
+    import shutil
+    import tempfile
+
     meta = {
         "name": index.name,
         "folder": str(folder),
         "references": [[r.id, r.key, r.spdx, r.name, r.is_notice, _relative(folder, r.path)] for r in index.references],
     }
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(
-            tmp,
-            meta=np.array(json.dumps(meta)),
-            sizes=index.sizes,
-            token_counts=index.token_counts,
-            postings_hash=index.postings_hash,
-            postings_ref=index.postings_ref,
-            ref_hashes=index.ref_hashes,
-            offsets=index.offsets,
-        )
-        os.replace(tmp, cache_file)  # atomic: a concurrent reader sees the old file or the new one
-        for stale in cache_file.parent.glob("identify-scancode-*.npz"):
-            if stale != cache_file:
-                stale.unlink(missing_ok=True)  # an index of older data or an older format
+        cache_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=cache_dir.name + ".", suffix=".tmp", dir=cache_dir.parent))
+        for name in _ARRAYS:
+            np.save(tmp / f"{name}.npy", getattr(index, name))
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")  # written last: marks a complete index
+        try:
+            os.rename(tmp, cache_dir)  # atomic; fails when another process got there first
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+        for stale in cache_dir.parent.glob("identify-scancode-*"):
+            if stale != cache_dir and not stale.name.endswith(".tmp"):
+                # An index of older data or an older format.
+                shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
     except OSError:
         pass  # an unwritable cache costs a rebuild next time, never a failure
 
@@ -319,29 +325,21 @@ def _relative(folder: Path, path: str) -> str:
         return path  # our own notices live elsewhere and are re-read from the corpus
 
 
-def _read_cache(cache_file: Path, folder: Path) -> ReferenceIndex | None:
+def _read_cache(cache_dir: Path, folder: Path) -> ReferenceIndex | None:
     try:
-        with np.load(cache_file, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("folder") != str(folder):
-                return None
-            notices = {r.id: r for r in _notices()[0]}
-            references = [
-                notices[rid] if notice and rid in notices else Reference(rid, key, spdx, name, bool(notice), str(folder.parent / rel))
-                for rid, key, spdx, name, notice, rel in meta["references"]
-            ]
-            return ReferenceIndex(
-                name=meta["name"],
-                references=references,
-                sizes=data["sizes"],
-                token_counts=data["token_counts"],
-                postings_hash=data["postings_hash"],
-                postings_ref=data["postings_ref"],
-                ref_hashes=data["ref_hashes"],
-                offsets=data["offsets"],
-            )
+        meta = json.loads((cache_dir / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("folder") != str(folder):
+            return None
+        arrays = {name: np.load(cache_dir / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
     except (OSError, ValueError, KeyError, json.JSONDecodeError):
         return None
+    notices = {r.id: r for r in _notices()[0]}
+    base = str(folder.parent) + os.sep  # plain strings: pathlib costs a second for 17,000 paths
+    references = [
+        notices[rid] if notice and rid in notices else Reference(rid, key, spdx, name, bool(notice), base + rel)
+        for rid, key, spdx, name, notice, rel in meta["references"]
+    ]
+    return ReferenceIndex(name=meta["name"], references=references, **arrays)
 
 
 def reference_index(name: str = "curated") -> ReferenceIndex:
