@@ -33,11 +33,15 @@ class HtmlFormat(AnalysisFormat):
             for f in analysis.findings
         )
         wash = " <span class='restricted'>openwashing</span>" if analysis.openwashing else ""
+        near = ""
+        if analysis.identified is not None:
+            i = analysis.identified
+            near = f"<p>Nearest known license: {e(i.name)} (<code>{e(i.spdx or i.key)}</code>, score {i.score:.2f}); verdicts come from the clauses.</p>"
         return (
             "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>licenselens: {e(source)}</title><style>{_CSS}</style></head><body>"
             f"<h1>licenselens: <code>{e(source)}</code></h1>"
-            f"<p>Verdict: <span class='{e(analysis.verdict.value)}'>{e(analysis.verdict.value)}</span>{wash}</p>"
+            f"{near}<p>Verdict: <span class='{e(analysis.verdict.value)}'>{e(analysis.verdict.value)}</span>{wash}</p>"
             f"<table><tr><th>freedom</th><th>status</th><th>findings</th></tr>{rows}</table>"
             + (f"<h2>Findings</h2><table><tr><th>severity</th><th>rule</th><th>clause</th><th>why</th></tr>{findings}</table>" if findings else "<p>No findings.</p>")
             + f"<p><small>{e(summary_line(analysis))}</small></p></body></html>\n"

@@ -20,6 +20,9 @@ class MarkdownFormat(AnalysisFormat):
         source = analysis.source.path or "text"
         out = [f"## licenselens: `{_cell(source)}`", ""]
         out.append(f"**Verdict: {analysis.verdict.value}**" + (" (openwashing: the text calls itself open)" if analysis.openwashing else ""))
+        if analysis.identified is not None:
+            i = analysis.identified
+            out += ["", f"Nearest known license: {_cell(i.name)} (`{_cell(i.spdx or i.key)}`, score {i.score:.2f}); verdicts come from the clauses."]
         out += ["", "| freedom | status | findings |", "| --- | --- | --- |"]
         for freedom, verdict in analysis.freedoms.items():
             out.append(f"| {freedom.value} | {verdict.status.value} | {', '.join(verdict.findings) or '-'} |")
