@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"seed": args.seed, "index_build_seconds": build_seconds, "results": results}, indent=2))
     else:
-        print(f"references: {len(references)} (curated index built in {build_seconds * 1000:.0f} ms), seed {args.seed}")
+        print(f"references: {len(references)} (curated index ready in {build_seconds * 1000:.0f} ms: built once, then cached), seed {args.seed}")
         for mode in modes:
             r = results[mode]
             print(f"  {mode:<10} top-1 {r['correct']:>3}/{r['total']}  {100 * r['accuracy']:6.2f}%")

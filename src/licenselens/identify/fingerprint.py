@@ -102,7 +102,8 @@ def word_hashes(words: list[str]) -> np.ndarray:
         value = cache.get(word)
         if value is None:
             data = word.encode()
-            value = (zlib.crc32(data) << 32) | zlib.adler32(data)
+            # The lowest bit says "a number", so a version that differs is seen in hashes alone.
+            value = (((zlib.crc32(data) << 32) | zlib.adler32(data)) & ~1) | (1 if word.isdigit() else 0)
             if len(cache) < 500_000:
                 cache[word] = value
         out[i] = value

@@ -187,9 +187,14 @@ def _dense_ends(mask: np.ndarray, first: int, last: int, run: int = 3) -> tuple[
     return first + int(dense[0]), first + int(dense[-1]) + run - 1
 
 
-def _words(tokens: Tokens, region: Region) -> list[str]:
+def _words(tokens: Tokens, region: Region) -> list[int]:
+    """Word hashes of the region, for alignment with a reference's."""
     start, end = region.token_span()
-    return tokens.words[start:end]
+    return tokens.hashes[start:end].tolist()
+
+
+def _reference_hashes(index: ReferenceIndex, ref: int) -> list[int]:
+    return index.tokens_of(ref).tolist()
 
 
 @dataclass
@@ -215,8 +220,8 @@ def reference_words(reference: Reference) -> _ReferenceWords:
     return cached
 
 
-def _similarity(a: list[str], b: list[str]) -> tuple[float, int, int]:
-    """Exact similarity of two word sequences (2M / total), the number M of aligned words,
+def _similarity(a: list[int], b: list[int]) -> tuple[float, int, int]:
+    """Exact similarity of two word-hash sequences (2M / total), the number M of aligned words,
     and the number of places where a number differs (a version, a date)."""
     if a == b:
         return 1.0, len(a), 0
@@ -225,8 +230,8 @@ def _similarity(a: list[str], b: list[str]) -> tuple[float, int, int]:
     conflicts = 0
     for tag, i0, i1, j0, j1 in opcodes:
         if tag == "replace":
-            numbers_a = [w for w in a[i0:i1] if w.isdigit()]
-            numbers_b = [w for w in b[j0:j1] if w.isdigit()]
+            numbers_a = [w for w in a[i0:i1] if w & 1]
+            numbers_b = [w for w in b[j0:j1] if w & 1]
             if numbers_a and numbers_b and numbers_a != numbers_b:
                 conflicts += 1
     return 2 * matched / max(1, len(a) + len(b)), matched, conflicts
@@ -249,7 +254,7 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
             break
         found.sort(key=lambda r: (-r.rank, -r.score, r.ref))
         best = found[0]
-        exact = reference_words(index.references[best.ref]).words == _words(tokens, best) if tie_break else False
+        exact = _reference_hashes(index, best.ref) == _words(tokens, best) if tie_break else False
         if exact:
             best.exact_score, best.exact_matched = 1.0, len(_words(tokens, best))
         if tie_break and not exact:
@@ -257,8 +262,7 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
             rivals = [r for r in found if r.rank >= best.rank * (1 - RIVAL_MARGIN) and _overlap(r, best) > 0.5][:MAX_RIVALS]
             if len(rivals) > 1:
                 for r in rivals:
-                    ref_words = reference_words(index.references[r.ref]).words
-                    r.exact_score, r.exact_matched, r.conflicts = _similarity(_words(tokens, r), ref_words)
+                    r.exact_score, r.exact_matched, r.conflicts = _similarity(_words(tokens, r), _reference_hashes(index, r.ref))
                 # A reference whose version numbers agree with the text beats one that differs
                 # there (GPL "version 2" vs "version 3", Llama 3.1 vs 3.2), then the best rank wins.
                 rivals.sort(key=lambda r: (r.conflicts > 0, -r.rank, -r.final_score, r.ref))
@@ -296,8 +300,9 @@ def _absorb_ends(regions: list[Region], n_words: int, tokens: Tokens, index: Ref
         changed.add(id(last))
     for region in regions:
         if id(region) in changed:
-            ref_words = reference_words(index.references[region.ref]).words
-            region.exact_score, region.exact_matched, region.conflicts = _similarity(_words(tokens, region), ref_words)
+            region.exact_score, region.exact_matched, region.conflicts = _similarity(
+                _words(tokens, region), _reference_hashes(index, region.ref)
+            )
 
 
 def _threshold(index: ReferenceIndex, region: Region) -> float:
@@ -369,8 +374,8 @@ def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chain[::-1]
 
 
-def align(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """Word alignment of ``a`` and ``b`` as difflib-style opcodes, fast on long near-identical texts.
+def align(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
+    """Word (or word-hash) alignment of ``a`` and ``b`` as difflib-style opcodes, fast on long near-identical texts.
 
     Patience diff: word trigrams that occur once in each text anchor the
     alignment; only the short gaps between anchors go through difflib.
@@ -386,12 +391,18 @@ def align(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     if p:
         ops.append(("equal", 0, p, 0, p))
     if p < n - s or p < m - s:
-        trigrams_a = shingles(word_hashes(a)) if n >= SHINGLE else np.zeros(0, np.uint64)
-        trigrams_b = shingles(word_hashes(b)) if m >= SHINGLE else np.zeros(0, np.uint64)
+        trigrams_a = shingles(_as_hashes(a)) if n >= SHINGLE else np.zeros(0, np.uint64)
+        trigrams_b = shingles(_as_hashes(b)) if m >= SHINGLE else np.zeros(0, np.uint64)
         _align_middle(a, b, trigrams_a, trigrams_b, p, n - s, p, m - s, ops)
     if s:
         ops.append(("equal", n - s, n, m - s, m))
     return _merge_equal(ops)
+
+
+def _as_hashes(words: list) -> np.ndarray:
+    if words and isinstance(words[0], str):
+        return word_hashes(words)
+    return np.asarray(words, dtype=np.uint64)
 
 
 def _difflib(a, b, a0, a1, b0, b1, ops) -> None:

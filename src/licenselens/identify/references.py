@@ -34,7 +34,7 @@ from licenselens.resources import corpus_path
 from licenselens.text import normalize
 
 # Bump when the fingerprint or the cache layout changes: old caches are then ignored.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 SCANCODE_ENV = "LICENSELENS_SCANCODE_LICENSES"
 
 _FIELD = re.compile(r"^([a-z_]+):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -99,18 +99,26 @@ class ReferenceIndex:
     postings_ref: np.ndarray
     ref_hashes: np.ndarray
     offsets: np.ndarray
+    token_hashes: np.ndarray
+    token_offsets: np.ndarray
 
     def shingles_of(self, i: int) -> np.ndarray:
         return self.ref_hashes[self.offsets[i] : self.offsets[i + 1]]
+
+    def tokens_of(self, i: int) -> np.ndarray:
+        """Word hashes of reference ``i`` in order (for exact alignment without re-reading it)."""
+        return self.token_hashes[self.token_offsets[i] : self.token_offsets[i + 1]]
 
 
 def _build(name: str, references: list[Reference], bodies: list[str]) -> ReferenceIndex:
     per_ref: list[np.ndarray] = []
     token_counts: list[int] = []
+    token_hashes: list[np.ndarray] = []
     for body in bodies:
         # Normalized like every input text, so Markdown and HTML decoration fingerprint alike.
         tokens = tokenize(normalize(body).text)
         token_counts.append(len(tokens))
+        token_hashes.append(tokens.hashes)
         per_ref.append(np.unique(shingles(tokens.hashes)))
     sizes = np.array([len(s) for s in per_ref], dtype=np.int64)
     offsets = np.zeros(len(per_ref) + 1, dtype=np.int64)
@@ -127,6 +135,8 @@ def _build(name: str, references: list[Reference], bodies: list[str]) -> Referen
         postings_ref=owners[order],
         ref_hashes=ref_hashes,
         offsets=offsets,
+        token_hashes=np.concatenate(token_hashes) if token_hashes else np.zeros(0, np.uint64),
+        token_offsets=np.concatenate(([0], np.cumsum(token_counts))).astype(np.int64),
     )
 
 
@@ -164,10 +174,28 @@ def _notices() -> tuple[list[Reference], list[str]]:
 
 @cache
 def curated_index() -> ReferenceIndex:
-    """Index of ``corpora/licenses/*.LICENSE`` and ``corpora/notices/*.NOTICE``."""
-    references, bodies = _load_folder(corpus_path("licenses"), "*.LICENSE", False, False)
+    """Index of ``corpora/licenses/*.LICENSE`` and ``corpora/notices/*.NOTICE``, cached on disk
+    under a digest of the files' names, sizes and times (a changed corpus is re-indexed)."""
+    folder = corpus_path("licenses")
+    cache_dir = _cache_file(_stat_digest([folder, corpus_path("notices")]), "curated")
+    index = _read_cache(cache_dir, folder)
+    if index is not None:
+        return index
+    references, bodies = _load_folder(folder, "*.LICENSE", False, False)
     notices, notice_bodies = _notices()
-    return _build("curated", references + notices, bodies + notice_bodies)
+    index = _build("curated", references + notices, bodies + notice_bodies)
+    _write_cache(cache_dir, index, folder)
+    return index
+
+
+def _stat_digest(folders: list[Path]) -> str:
+    entries = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                info = path.stat()
+                entries.append(f"{folder.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()[:16]
 
 
 def scancode_licenses_dir() -> tuple[Path, str] | None:
@@ -256,11 +284,11 @@ def _folder_digest(folder: Path) -> str:
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12] + f"-{len(names)}"
 
 
-def _cache_file(version: str) -> Path:
+def _cache_file(version: str, reference_set: str = "scancode") -> Path:
     from platformdirs import user_cache_dir
 
     safe = re.sub(r"[^A-Za-z0-9.\-]+", "_", version)
-    return Path(user_cache_dir("licenselens")) / f"identify-scancode-{safe}-f{INDEX_FORMAT}"
+    return Path(user_cache_dir("licenselens")) / f"identify-{reference_set}-{safe}-f{INDEX_FORMAT}"
 
 
 @cache
@@ -287,7 +315,7 @@ def scancode_index() -> ReferenceIndex:
     return index
 
 
-_ARRAYS = ("sizes", "token_counts", "postings_hash", "postings_ref", "ref_hashes", "offsets")
+_ARRAYS = ("sizes", "token_counts", "postings_hash", "postings_ref", "ref_hashes", "offsets", "token_hashes", "token_offsets")
 
 
 def _write_cache(cache_dir: Path, index: ReferenceIndex, folder: Path) -> None:
@@ -310,7 +338,8 @@ def _write_cache(cache_dir: Path, index: ReferenceIndex, folder: Path) -> None:
             os.rename(tmp, cache_dir)  # atomic; fails when another process got there first
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
-        for stale in cache_dir.parent.glob("identify-scancode-*"):
+        reference_set = cache_dir.name.split("-")[1]
+        for stale in cache_dir.parent.glob(f"identify-{reference_set}-*"):
             if stale != cache_dir and not stale.name.endswith(".tmp"):
                 # An index of older data or an older format.
                 shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
