@@ -151,10 +151,12 @@ class Difference(_Model):
 class LicenseMatch(_Model):
     """One known license found in one region of the text."""
 
-    key: str = Field(description="ScanCode license key (or our own corpus key).")
-    spdx: str | None = Field(description="SPDX id, or LicenseRef-scancode-<key> when SPDX has none.")
+    key: str = Field(description="ScanCode license key; a ScanCode expression when the reference names several "
+                                 "licenses (a dual-licensing notice, an SPDX tag line).")
+    spdx: str | None = Field(description="SPDX id or expression; LicenseRef-scancode-<key> when SPDX has none.")
     name: str
-    reference: str = Field(description="Id of the reference text matched (a license text or a standard notice).")
+    reference: str = Field(description="Id of the reference matched: a license text, a ScanCode rule, one of our "
+                                       "standard notices, or 'spdx-license-tag'.")
     is_notice: bool = Field(description="True when the reference is a short notice pointing at the license, not its text.")
     score: float = Field(ge=0.0, le=1.0, description="Token-level similarity of the region and the reference.")
     coverage: float = Field(ge=0.0, le=1.0, description="Share of the reference found in the region.")
