@@ -322,6 +322,13 @@ def test_scancode_reference_set_is_indexed_once_and_cached(tmp_path, monkeypatch
     for key in ("mit", "bsd-new", "apache-2.0"):
         (licenses / f"{key}.LICENSE").write_text(corpus_path("licenses", f"{key}.LICENSE").read_text(encoding="utf-8"))
     (licenses / "old.LICENSE").write_text("---\nkey: old\nis_deprecated: yes\n---\nSome deprecated text here.\n")
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    dual = ("This software is made available under the terms of either of the licenses found in "
+            "LICENSE.APACHE or LICENSE.BSD. Contributions to this software are made under the terms of both licenses.")
+    (rules / "apache-2.0_or_bsd-new_1.RULE").write_text(
+        "---\nlicense_expression: apache-2.0 OR bsd-new\nis_license_notice: yes\n---\n\n{{" + dual + "}}\n")
+    (rules / "mit_1.RULE").write_text("---\nlicense_expression: mit\nis_license_reference: yes\n---\n\nMIT license\n")
     monkeypatch.setenv("LICENSELENS_SCANCODE_LICENSES", str(licenses))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     from licenselens.identify import references
@@ -336,6 +343,10 @@ def test_scancode_reference_set_is_indexed_once_and_cached(tmp_path, monkeypatch
         again = reference_index("scancode")
         assert [r.id for r in again.references] == [r.id for r in index.references]
         assert identify(BSD_3, reference="scancode").matches[0].key == "bsd-new"
+        # A rule naming two licenses is matched as such; a two-word mention is not indexed.
+        notice = identify(dual, reference="scancode").matches[0]
+        assert (notice.key, notice.spdx, notice.is_notice) == ("apache-2.0 OR bsd-new", "Apache-2.0 OR BSD-3-Clause", True)
+        assert "mit_1" not in {r.id for r in index.references}
     finally:
         references.scancode_index.cache_clear()
 
@@ -425,3 +436,12 @@ def test_two_similar_licenses_one_after_the_other_are_two_regions():
     # A NOTICE bundling a BSD-3 project and a BSD-2 one: neither swallows the other.
     result = identify(BSD_3 + "\n\nThis product also includes libfoo:\n\n" + BSD_2)
     assert [m.key for m in result.matches] == ["bsd-new", "bsd-simplified"]
+
+
+def test_spdx_tag_lines_are_reported_with_their_line():
+    text = "/*\n * SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note\n */\nint main(void);\n"
+    (tag,) = identify(text).matches
+    assert (tag.spdx, tag.key, tag.line) == ("GPL-2.0-only WITH Linux-syscall-note", "gpl-2.0 WITH linux-syscall-exception-gpl", 2)
+    assert text[tag.start : tag.end] == "GPL-2.0-only WITH Linux-syscall-note"
+    # An invalid expression on a tag line is not a license.
+    assert identify("License: see the file COPYING for details\n").matches == []
