@@ -69,6 +69,8 @@ def main() -> int:
     sites = site_dirs_of_python(args.python)
     distributions = sum(1 for s in sites for p in s.iterdir() if p.name.endswith((".dist-info", ".egg-info")))
     print(f"environment: {args.python} ({distributions} distributions in {', '.join(map(str, sites))})")
+    # Other work on the machine moves every number; say how busy it was.
+    print(f"cpus: {os.cpu_count()}, load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if distributions < 100:
         print("warning: fewer than 100 distributions; the issue asks for 100+", file=sys.stderr)
     pip_licenses = find_pip_licenses(args.python, args.pip_licenses)
@@ -120,6 +122,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     pip = best["pip-licenses"]
+    print(f"load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
     print(f"{'tool':<34}{'wall s':>9}{'vs pip-licenses':>17}")
     rows = [("licenselens scan (cold, full text)", best["cold"]), ("licenselens scan (warm cache)", best["warm"]),
