@@ -25,8 +25,11 @@ from licenselens.identify.references import Reference, ReferenceIndex
 
 # A region must resemble its reference at least this much to be reported.
 MIN_REGION_SCORE = 0.5
-# A notice is a sentence or two: only a close match of one means anything.
+# A notice is a sentence or two: only a close match of one means anything,
+# and of a notice of a few words ("under the Zlib license") a nearly exact one.
 MIN_NOTICE_SCORE = 0.75
+MIN_SHORT_NOTICE_SCORE = 0.9
+SHORT_NOTICE = 30  # shingles
 # Rivals settled by exact alignment, at most.
 MAX_RIVALS = 8
 # Runners-up within this share of the best rank are settled by an exact word alignment.
@@ -306,7 +309,9 @@ def _absorb_ends(regions: list[Region], n_words: int, tokens: Tokens, index: Ref
 
 
 def _threshold(index: ReferenceIndex, region: Region) -> float:
-    return MIN_NOTICE_SCORE if index.references[region.ref].is_notice else MIN_REGION_SCORE
+    if not index.references[region.ref].is_notice:
+        return MIN_REGION_SCORE
+    return MIN_NOTICE_SCORE if index.sizes[region.ref] >= SHORT_NOTICE else MIN_SHORT_NOTICE_SCORE
 
 
 def _overlap(a: Region, b: Region) -> float:

@@ -34,7 +34,7 @@ from licenselens.resources import corpus_path
 from licenselens.text import normalize
 
 # Bump when the fingerprint or the cache layout changes: old caches are then ignored.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 SCANCODE_ENV = "LICENSELENS_SCANCODE_LICENSES"
 
 _FIELD = re.compile(r"^([a-z_]+):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -227,7 +227,7 @@ def scancode_licenses_dir() -> tuple[Path, str] | None:
 # ScanCode rules shorter than this many words are references ("MIT license"), not texts or notices.
 MIN_RULE_WORDS = 30
 # A notice says which license applies in a sentence or two ("licensed under either Apache-2.0 or LGPL-3.0").
-MIN_NOTICE_WORDS = 10
+MIN_NOTICE_WORDS = 4
 _RULE_MARKS = re.compile(r"\{\{|\}\}")
 
 
