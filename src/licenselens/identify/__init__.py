@@ -75,6 +75,9 @@ def identify(
     matches = [_license_match(nt, found, region, index, clauses) for region in found.regions]
     matches = sorted(matches + _tag_matches(nt, matches), key=lambda m: (m.start, m.end))
     candidates = [_candidate(index.references[r.ref], r) for r in found.candidates[:max_candidates]]
+    # The winner's score is the one its match reports (measured over the words, not the shingles).
+    scored = {m.reference: m.score for m in matches}
+    candidates = [c.model_copy(update={"score": scored[c.reference]}) if c.reference in scored else c for c in candidates]
     return Identification(source=source, reference_set=index.name, matches=matches, candidates=candidates)
 
 
