@@ -243,10 +243,10 @@ def _exception(item: object, index: int, fail) -> PolicyException:
 
 
 def evaluate(policy: Policy, packages: list[ScannedPackage], *, today: dt.date | None = None,
-             broken: dict[str, str] | None = None) -> tuple[list[Violation], list[ExpiredException]]:
+             broken: dict[str, tuple[str, int | None]] | None = None) -> tuple[list[Violation], list[ExpiredException]]:
     """Every violation of ``policy`` by ``packages`` (waived ones marked ``excepted``), and expired exceptions.
 
-    ``broken`` maps a package name to the problem with its metadata (e.g. broken front matter).
+    ``broken`` maps a package name to the problem with its metadata (e.g. broken front matter) and its line.
     """
     today = today or dt.date.today()
     active = [e for e in policy.exceptions if e.expires is None or e.expires >= today]
@@ -264,12 +264,12 @@ def evaluate(policy: Policy, packages: list[ScannedPackage], *, today: dt.date |
     return violations, expired
 
 
-def _violations(policy: Policy, package: ScannedPackage, broken: str | None):
+def _violations(policy: Policy, package: ScannedPackage, broken: tuple[str, int | None] | None):
     name = package.name
     where = package.texts[0].path if package.texts else package.location
     if broken and policy.fail_on_broken_metadata:
-        yield Violation(package=name, rule="broken-metadata", severity=Severity.ERROR, message=broken,
-                        path=package.location)
+        yield Violation(package=name, rule="broken-metadata", severity=Severity.ERROR, message=broken[0],
+                        path=package.location, line=broken[1])
     if not package.resolved:
         if policy.fail_on_unresolved:
             yield Violation(package=name, rule="unresolved", severity=Severity.ERROR,

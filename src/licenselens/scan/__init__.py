@@ -90,8 +90,7 @@ def scan_sources(
         if cache is not None:
             cache.close()
     scanned = [build_package(p, t, analyses) for p, t in zip(packages, per_package)]
-    broken = {p.name: "; ".join(n for n in p.notes if "front matter" in n) or "broken metadata"
-              for p in packages if p.broken_metadata}
+    broken = {p.name: _broken(p) for p in packages if p.broken_metadata}
     violations, expired = evaluate(policy or Policy(), scanned, today=today, broken=broken)
     return ScanResult(
         root=label,
@@ -112,6 +111,12 @@ class _CallableModule(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableModule
+
+
+def _broken(package: Package) -> tuple[str, int | None]:
+    message = "; ".join(n for n in package.notes if "front matter" in n) or "broken metadata"
+    line = re.search(r"\bline (\d+)", message)
+    return message, int(line.group(1)) if line else None
 
 
 def _unique(packages: list[Package]) -> list[Package]:
