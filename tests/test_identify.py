@@ -445,3 +445,16 @@ def test_spdx_tag_lines_are_reported_with_their_line():
     assert text[tag.start : tag.end] == "GPL-2.0-only WITH Linux-syscall-note"
     # An invalid expression on a tag line is not a license.
     assert identify("License: see the file COPYING for details\n").matches == []
+
+
+def test_scancode_data_is_found_through_the_licensedcode_package(tmp_path, monkeypatch):
+    # Both scancode-toolkit and licensedcode-data install a `licensedcode` package holding data/licenses.
+    licenses = tmp_path / "site" / "licensedcode" / "data" / "licenses"
+    licenses.mkdir(parents=True)
+    (licenses / "mit.LICENSE").write_text(corpus_path("licenses", "mit.LICENSE").read_text(encoding="utf-8"))
+    monkeypatch.delenv("LICENSELENS_SCANCODE_LICENSES", raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    from licenselens.identify import references
+
+    located = references.scancode_licenses_dir()
+    assert located is not None and located[0] == licenses

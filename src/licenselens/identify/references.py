@@ -206,21 +206,20 @@ def scancode_licenses_dir() -> tuple[Path, str] | None:
         if not folder.is_dir():
             raise InputError(explicit, f"{SCANCODE_ENV} is not a folder")
         return folder, "dir-" + _folder_digest(folder)
-    for module, dist in (("licensedcode", "scancode-toolkit"), ("licensedcode_data", "licensedcode-data")):
-        try:
-            spec = importlib.util.find_spec(module)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for base in spec.submodule_search_locations:
-            for candidate in (Path(base) / "data" / "licenses", Path(base) / "licenses"):
-                if candidate.is_dir():
-                    try:
-                        version = metadata.version(dist)
-                    except metadata.PackageNotFoundError:
-                        version = _folder_digest(candidate)
-                    return candidate, f"{dist}-{version}"
+    # scancode-toolkit and licensedcode-data both install the ``licensedcode`` package.
+    try:
+        spec = importlib.util.find_spec("licensedcode")
+    except (ImportError, ValueError):
+        spec = None
+    for base in (spec.submodule_search_locations or []) if spec is not None else []:
+        candidate = Path(base) / "data" / "licenses"
+        if candidate.is_dir():
+            for dist in ("scancode-toolkit", "licensedcode-data"):
+                try:
+                    return candidate, f"{dist}-{metadata.version(dist)}"
+                except metadata.PackageNotFoundError:
+                    continue
+            return candidate, "dir-" + _folder_digest(candidate)
     return None
 
 
