@@ -451,9 +451,11 @@ def test_scancode_data_is_found_through_the_licensedcode_package(tmp_path, monke
     # Both scancode-toolkit and licensedcode-data install a `licensedcode` package holding data/licenses.
     licenses = tmp_path / "site" / "licensedcode" / "data" / "licenses"
     licenses.mkdir(parents=True)
+    (tmp_path / "site" / "licensedcode" / "__init__.py").write_text("")  # a regular package: first on the path wins
     (licenses / "mit.LICENSE").write_text(corpus_path("licenses", "mit.LICENSE").read_text(encoding="utf-8"))
     monkeypatch.delenv("LICENSELENS_SCANCODE_LICENSES", raising=False)
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.delitem(__import__("sys").modules, "licensedcode", raising=False)
     from licenselens.identify import references
 
     located = references.scancode_licenses_dir()
