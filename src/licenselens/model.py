@@ -283,3 +283,53 @@ class ScanResult(_Model):
     skipped: list[SkipNote] = Field(default_factory=list)
     stats: ScanStats
     passed: bool
+
+
+# --- diff -------------------------------------------------------------------
+# Types of `licenselens diff OLD NEW`: what changed between two versions of a
+# text, clause by clause, in freedoms.
+
+
+class DiffSide(_Model):
+    """One of the two texts compared, and its overall reading."""
+
+    source: Source
+    verdict: Verdict
+    openwashing: bool
+    clauses: int = Field(description="Number of clauses the text was split into.")
+
+
+class FreedomChange(_Model):
+    """How one freedom fares from OLD to NEW."""
+
+    before: Status
+    after: Status
+    change: Literal["unchanged", "improved", "worsened"] = Field(
+        description="Order from best to worst: granted, conditional, unclear, restricted, absent.")
+    added: list[str] = Field(default_factory=list, description="Rule codes of the findings NEW adds for this freedom.")
+    removed: list[str] = Field(default_factory=list, description="Rule codes of the findings NEW no longer has.")
+
+
+class ClauseChange(_Model):
+    """A clause added, removed or reworded; clauses that only moved or were renumbered are not listed."""
+
+    change: Literal["added", "removed", "changed"]
+    old: str | None = Field(description="Clause id in OLD (None when added).")
+    new: str | None = Field(description="Clause id in NEW (None when removed).")
+    old_line: int | None = None
+    new_line: int | None = None
+    similarity: float = Field(ge=0.0, le=1.0, description="Word-level similarity of the two clause texts (0 when one is missing).")
+    inserted: list[str] = Field(default_factory=list, description="Words NEW has that OLD does not, one entry per stretch.")
+    deleted: list[str] = Field(default_factory=list, description="Words OLD has that NEW does not, one entry per stretch.")
+
+
+class LicenseDiff(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    old: DiffSide
+    new: DiffSide
+    freedoms: dict[Freedom, FreedomChange]
+    added_findings: list[Finding] = Field(description="Findings only NEW has; clause, span, line and evidence are NEW's.")
+    removed_findings: list[Finding] = Field(description="Findings only OLD had; clause, span, line and evidence are OLD's.")
+    clauses: list[ClauseChange]
+    aligned_by: Literal["id", "text"] = Field(description="'id' when both layouts have the same clause ids, else 'text'.")
+    unchanged_clauses: int
