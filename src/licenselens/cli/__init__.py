@@ -12,7 +12,7 @@ from licenselens.cli import analyze, explain, schema
 from licenselens.cli import check, scan
 from licenselens.cli import compat
 from licenselens.cli import identify
-from licenselens.cli import diff
+from licenselens.cli import diff, serve
 
 class _CommandLine(typer.Typer):
     """The typer app, with usage errors on one line (like every other error) and exit 2."""
@@ -69,3 +69,4 @@ app.command("check")(check.check)
 app.command("identify")(identify.identify)
 app.command("compat")(compat.compat)
 app.command("diff")(diff.diff)
+app.command("serve")(serve.serve)
