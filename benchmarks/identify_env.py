@@ -7,7 +7,14 @@ dev environment ``.venv`` of this checkout).
 What it measures, in one run:
   agreement  for every file where ScanCode detects a license, whether identify
              finds the same set of license keys; every disagreement is listed
-             with its kind (missed, extra, fewer, different) and both answers
+             with its kind (missed, extra, fewer, different) and both answers.
+             Sets of keys, not expressions, are compared: ScanCode's file-level
+             expression ANDs its detections (a dual-licensing notice found twice
+             reads "(a OR b) AND (a OR b)"), identify reports one expression per
+             region. Both tools follow the files a notice names ("see
+             LICENSE.APACHE"): ScanCode replaces the notice's expression by the
+             named files', identify reports it as the notice's resolved
+             expression (``references_from``), which is what is compared.
   speed      identify over all files in a fresh process (imports, index load and
              all files) against ``scancode --license -n 2`` on the same files
 
@@ -86,8 +93,9 @@ for path in sys.argv[2:]:
     data = open(path, "rb").read()
     try:
         from licenselens.text import decode
-        result = identify(decode(data, path), reference=reference, differences=False)
-        out[path] = [[m.key, m.score, m.line, m.end_line, m.reference] for m in result.matches]
+        result = identify(decode(data, path), reference=reference, differences=False, references_from=path)
+        out[path] = [[m.resolved_key or m.key, m.score, m.line, m.end_line, m.reference, m.key if m.resolved_key else None]
+                     for m in result.matches]
     except Exception as exc:  # a file identify refuses is reported, not fatal
         out[path] = {"error": str(exc)}
 t3 = time.perf_counter()
@@ -169,6 +177,11 @@ def reasons(path: str, ours: list, their_matches: list[dict], our_keys: set[str]
     return out
 
 
+def _ours(m: list) -> str:
+    followed = f", notice {m[5]} resolved through the files it names" if len(m) > 5 and m[5] else ""
+    return f"{m[0]} ({m[1]:.2f}, lines {m[2]}-{m[3]}{followed})"
+
+
 def classify(ours: set[str], theirs: set[str]) -> str:
     if not ours:
         return "missed"
@@ -236,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                 "file": str(Path(path).relative_to(root)),
                 "kind": classify(our_keys, their_keys),
                 "scancode": theirs[path],
-                "identify": [f"{m[0]} ({m[1]:.2f}, lines {m[2]}-{m[3]})" for m in mine] if isinstance(mine, list) else mine,
+                "identify": [_ours(m) for m in mine] if isinstance(mine, list) else mine,
                 "reasons": reasons(path, mine if isinstance(mine, list) else [], their_matches.get(path, []),
                                    our_keys, their_keys, rules),
             })

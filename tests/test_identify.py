@@ -460,3 +460,74 @@ def test_scancode_data_is_found_through_the_licensedcode_package(tmp_path, monke
 
     located = references.scancode_licenses_dir()
     assert located is not None and located[0] == licenses
+
+
+def _gpl_notice_naming(tmp_path: Path, sentence: str, copying: str) -> Path:
+    notice = split_front_matter((corpus_path("notices") / "gpl-3.0-plus-notice.NOTICE").read_text(encoding="utf-8"))[1]
+    text = "Copyright (C) 2024 Jane Example\n\n" + notice.replace("along with this program.", sentence)
+    (tmp_path / "README").write_text(text, encoding="utf-8")
+    (tmp_path / "COPYING").write_text(copying, encoding="utf-8")
+    return tmp_path / "README"
+
+
+def test_notice_naming_a_file_beside_it_has_that_file_identified(tmp_path):
+    gpl = split_front_matter((corpus_path("licenses") / "gpl-3.0.LICENSE").read_text(encoding="utf-8"))[1]
+    path = _gpl_notice_naming(tmp_path, "along with this program (see the file COPYING).", gpl)
+    text = path.read_text(encoding="utf-8")
+    plain = identify(text, differences=False)
+    assert [m.referenced for m in plain.matches] == [[]]  # nothing followed unless asked
+    (match,) = identify(text, differences=False, references_from=path).matches
+    assert match.key == "gpl-3.0-plus"
+    assert [(r.name, r.key) for r in match.referenced] == [("COPYING", "gpl-3.0")]
+    # The GPL text confirms the notice, whose "or later" grant says more than the text alone.
+    assert match.resolved_key == "gpl-3.0-plus"
+
+
+def test_notice_pointing_at_another_license_resolves_to_it(tmp_path):
+    path = _gpl_notice_naming(tmp_path, "along with this program (see the file COPYING).", MIT)
+    (match,) = identify(path.read_text(encoding="utf-8"), differences=False, references_from=tmp_path).matches
+    assert (match.resolved_key, match.resolved_spdx) == ("mit", "MIT")
+
+
+def test_missing_or_self_named_files_are_not_followed(tmp_path):
+    path = _gpl_notice_naming(tmp_path, "along with this program (see README and LICENSE.txt).", MIT)
+    (match,) = identify(path.read_text(encoding="utf-8"), differences=False, references_from=path).matches
+    assert match.referenced == [] and match.resolved_key is None
+
+
+def test_choice_between_named_files_is_an_or_of_their_licenses(tmp_path):
+    from licenselens.identify.referenced import file_names, follow_references
+    from licenselens.model import Identification, LicenseMatch
+
+    text = ("This software is made available under the terms of *either* of the licenses\n"
+            "found in LICENSE.APACHE or LICENSE.BSD.\n")
+    assert file_names(text) == ["LICENSE.APACHE", "LICENSE.BSD"]
+    assert file_names("see license.txt, COPYING.LESSER and LICENSE-MIT; the License applies") == [
+        "license.txt", "COPYING.LESSER", "LICENSE-MIT"]
+    (tmp_path / "LICENSE.APACHE").write_text("apache", encoding="utf-8")
+    (tmp_path / "LICENSE.BSD").write_text("bsd", encoding="utf-8")
+    found = {"LICENSE.APACHE": ("apache-2.0", "Apache-2.0"), "LICENSE.BSD": ("bsd-simplified", "BSD-2-Clause")}
+
+    def identify_file(path: Path) -> Identification:
+        key, spdx = found[path.name]
+        m = LicenseMatch(key=key, spdx=spdx, name=key, reference=key, is_notice=False, score=1.0, coverage=1.0,
+                         start=0, end=3, line=1, end_line=1)
+        return Identification(reference_set="test", matches=[m], candidates=[])
+
+    notice = LicenseMatch(key="bsd-new OR apache-2.0", spdx="BSD-3-Clause OR Apache-2.0", name="n", reference="n",
+                          is_notice=True, score=1.0, coverage=1.0, start=0, end=len(text), line=1, end_line=2)
+    result = follow_references(Identification(reference_set="test", matches=[notice], candidates=[]), text,
+                               tmp_path / "LICENSE", identify_file)
+    (match,) = result.matches
+    assert match.resolved_key == "apache-2.0 OR bsd-simplified"
+    assert match.resolved_spdx == "Apache-2.0 OR BSD-2-Clause"
+
+
+def test_cli_identify_follows_references_by_default(tmp_path):
+    path = _gpl_notice_naming(tmp_path, "along with this program (see the file COPYING).", MIT)
+    followed = json.loads(CliRunner().invoke(app, ["identify", str(path), "--format", "json"]).stdout)
+    assert followed["matches"][0]["resolved_spdx"] == "MIT"
+    plain = json.loads(CliRunner().invoke(app, ["identify", str(path), "--format", "json", "--no-follow-references"]).stdout)
+    assert plain["matches"][0]["resolved_spdx"] is None
+    text = CliRunner().invoke(app, ["identify", str(path)]).stdout
+    assert "-> COPYING: MIT" in text and "resolved through the files it names: MIT" in text

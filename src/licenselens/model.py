@@ -148,6 +148,16 @@ class Difference(_Model):
     reference: str = Field(description="The reference's words there (empty for 'added').")
 
 
+class ReferencedFile(_Model):
+    """A file a notice names, found beside the text and identified in turn (one level deep)."""
+
+    name: str = Field(description="The file name as the notice writes it.")
+    path: str = Field(description="Where it was found.")
+    key: str | None = Field(description="ScanCode expression of the licenses found in it (AND of its regions); "
+                                        "None when none is known.")
+    spdx: str | None = Field(description="SPDX spelling of key.")
+
+
 class LicenseMatch(_Model):
     """One known license found in one region of the text."""
 
@@ -165,6 +175,15 @@ class LicenseMatch(_Model):
     line: int
     end_line: int
     differences: list[Difference] = Field(default_factory=list)
+    referenced: list[ReferencedFile] = Field(
+        default_factory=list,
+        description="Files this notice names (\"see LICENSE.APACHE\") found beside the text and identified; "
+                    "filled only when references are followed.")
+    resolved_key: str | None = Field(
+        default=None,
+        description="What the notice stands for once the files it names are read: their ScanCode expressions "
+                    "joined by the notice's operator (OR for a choice, else AND); None when nothing was followed.")
+    resolved_spdx: str | None = Field(default=None, description="SPDX spelling of resolved_key.")
 
 
 class Candidate(_Model):

@@ -63,6 +63,10 @@ def render_text(result: Identification, source: str) -> str:
             else:
                 detail = f'"{_excerpt(diff.text)}" instead of "{_excerpt(diff.reference)}"'
             lines.append(f"      {_SIGNS[diff.kind]} {diff.kind:<7} {where}: {detail}")
+        for ref in match.referenced:
+            lines.append(f"      -> {ref.name}: {ref.spdx or ref.key or 'no known license'}")
+        if match.resolved_spdx and match.resolved_key != match.key:
+            lines.append(f"      resolved through the files it names: {match.resolved_spdx}")
     if result.candidates:
         lines.append("  nearest references:")
         for candidate in result.candidates:
@@ -80,6 +84,11 @@ def identify(
     ] = ReferenceSet.CURATED,
     top: Annotated[int, typer.Option("--top", min=1, max=50, help="How many nearest references to list.")] = 5,
     differences: Annotated[bool, typer.Option("--differences/--no-differences", help="List what differs from the reference.")] = True,
+    follow: Annotated[
+        bool,
+        typer.Option("--follow-references/--no-follow-references",
+                     help="Identify the files a notice names (\"see LICENSE.APACHE\") when they sit beside FILE."),
+    ] = True,
 ) -> None:
     """Name the known licenses a text is (SPDX id or ScanCode key), where each sits, and what differs."""
     from licenselens.identify import identify as identify_text
@@ -96,6 +105,7 @@ def identify(
         source=Source(path=source, sha256=hashlib.sha256(data).hexdigest()),
         differences=differences,
         max_candidates=top,
+        references_from=file if follow and file != "-" else None,
     )
     if format is IdentifyFormat.JSON:
         emit(result.model_dump_json(indent=2) + "\n")

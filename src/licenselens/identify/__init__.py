@@ -11,13 +11,16 @@ True
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
+from pathlib import Path
 
 from licenselens import expression
 
 from licenselens.identify.fingerprint import tokenize
 from licenselens.identify.matching import Region, TextMatch, match_tokens, reference_words, word_differences
+from licenselens.identify.referenced import follow_references
 from licenselens.identify.references import Reference, ReferenceIndex, reference_index, split_front_matter
 from licenselens.model import Candidate, Difference, Identification, Identified, LicenseMatch, Source
 from licenselens.text import NormalizedText, normalize
@@ -60,6 +63,7 @@ def identify(
     source: Source | None = None,
     differences: bool = True,
     max_candidates: int = MAX_CANDIDATES,
+    references_from: str | os.PathLike[str] | None = None,
 ) -> Identification:
     """Find the known licenses in ``text``: one match per region, with scores and differences.
 
@@ -67,6 +71,11 @@ def identify(
     'scancode' (ScanCode's license database, when installed). For a near match
     (score below 1) the words added, removed or changed relative to the
     reference are listed, each with the clause of the text it falls in.
+
+    ``references_from`` is the file the text was read from (or its folder):
+    when given, a notice naming other files ("see LICENSE.APACHE and
+    LICENSE.BSD") has those files identified too, one level deep, and carries
+    their expressions in ``referenced`` and ``resolved_key``/``resolved_spdx``.
     """
     nt = _as_normalized(text)
     index = reference_index(reference)
@@ -78,7 +87,19 @@ def identify(
     # The winner's score is the one its match reports (measured over the words, not the shingles).
     scored = {m.reference: m.score for m in matches}
     candidates = [c.model_copy(update={"score": scored[c.reference]}) if c.reference in scored else c for c in candidates]
-    return Identification(source=source, reference_set=index.name, matches=matches, candidates=candidates)
+    result = Identification(source=source, reference_set=index.name, matches=matches, candidates=candidates)
+    if references_from is not None and any(m.is_notice for m in matches):
+        result = follow_references(result, nt.original, references_from,
+                                   lambda path: _identify_file(path, reference))
+    return result
+
+
+def _identify_file(path: Path, reference: str) -> Identification:
+    """A file named by a notice, identified without following its own references."""
+    from licenselens.text import decode, read_input
+
+    source, data = read_input(str(path))
+    return identify(decode(data, source), reference=reference, differences=False, max_candidates=0)
 
 
 def _score(value: float) -> float:
