@@ -43,11 +43,11 @@ body{font-family:system-ui,sans-serif;max-width:72rem;margin:1.5rem auto;padding
 textarea{width:100%;height:14rem;font-family:ui-monospace,monospace;font-size:.85rem}
 .inputs{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 button{font-size:1rem;padding:.4rem 1.2rem;margin:.6rem 0}
-table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:1rem 0;max-width:100%}td,th{overflow-wrap:break-word;border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
 .granted,.improved{color:#17703a}.conditional{color:#0b6b80}.restricted,.error,.worsened{color:#b3141b;font-weight:bold}
-.absent,.warning{color:#8a6100}.unclear{color:#7a2d8c}.info{color:#2456a6}blockquote{margin:.2rem 0;color:#555}
-.problem{background:#ffebe9;border:1px solid #b3141b;padding:.5rem 1rem}
-.clause{border-top:1px solid #ddd;padding:.3rem 0}.clause pre{white-space:pre-wrap;margin:.2rem 0;font-size:.85rem}
+.absent,.warning{color:#8a6100}.unclear{color:#7a2d8c}.info{color:#2456a6}blockquote{margin:.2rem 0;color:#555;overflow-wrap:anywhere}
+.rule{white-space:nowrap}.problem{background:#ffebe9;border:1px solid #b3141b;padding:.5rem 1rem}
+.clause{border-top:1px solid #ddd;padding:.3rem 0}.clause pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0;font-size:.85rem}
 mark.m-error{background:#ffc9c9}mark.m-warning{background:#ffe8a3}mark.m-info{background:#dbe8ff}
 mark.m-grant{background:#d3f5dc}mark.m-cond{background:#d5f0f5}mark.m-term{background:#eee}
 ins{background:#e6ffec;text-decoration:none}del{background:#ffebe9}
@@ -151,7 +151,7 @@ def analysis_html(analysis: Analysis) -> str:
     ]
     if analysis.findings:
         body = "".join(
-            f"<tr><td class='{e(f.severity.value)}'>{e(f.severity.value)}</td><td>{e(f.id)}<br><small>{e(f.rule)}</small></td>"
+            f"<tr><td class='{e(f.severity.value)}'>{e(f.severity.value)}</td><td><span class='rule'>{e(f.id)}</span><br><small>{e(f.rule)}</small></td>"
             f"<td><a href='#{e(_anchor(f.clause))}'><code>{e(f.clause)}</code></a><br><small>line {f.line}</small></td>"
             f"<td>{e(f.message)}<blockquote>{e(f.evidence)}</blockquote></td></tr>"
             for f in analysis.findings
