@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from licenselens.cli import app
@@ -128,3 +130,35 @@ def test_json_is_deterministic():
     a = render(diff(OLD.read_text(), NEW.read_text()), "json")
     clear_memo()
     assert render(diff(OLD.read_text(), NEW.read_text()), "json") == a
+
+
+_LINES = [
+    "You may not use the Model for military purposes.",
+    "3. Termination. This license ends if you break it.",
+    "You must not reverse engineer the Model.",
+    "",
+    "(a) Keep this notice in all copies.",
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 12), st.sampled_from(_LINES)), max_size=4), st.lists(st.integers(0, 12), max_size=3))
+def test_any_edit_is_reported_with_spans_inside_each_text(insertions, deletions):
+    old = OLD.read_text()
+    lines = old.splitlines()
+    for at in deletions:
+        if lines:
+            del lines[at % len(lines)]
+    for at, line in insertions:
+        lines.insert(at % (len(lines) + 1), line)
+    new = "\n".join(lines) + "\n"
+    if not new.strip():
+        return
+    result = diff(old, new)
+    # Evidence is quoted with its whitespace flattened.
+    for f in result.added_findings:
+        assert new[f.start:f.end].split() == f.evidence.split()
+    for f in result.removed_findings:
+        assert old[f.start:f.end].split() == f.evidence.split()
+    for c in result.clauses:
+        assert (c.old is None) == (c.change == "added") and (c.new is None) == (c.change == "removed")

@@ -28,6 +28,8 @@ STATUS_RANK = {Status.GRANTED: 0, Status.CONDITIONAL: 1, Status.UNCLEAR: 2, Stat
 
 #: Least word-level similarity for two clauses to count as one clause reworded.
 CLAUSE_MATCH = 0.5
+#: Least similarity for a clause to count as reworded when it replaces one at the same place.
+GAP_MATCH = 0.3
 #: Least similarity of evidence for a finding of an aligned clause to count as the same finding.
 EVIDENCE_MATCH = 0.5
 #: Least similarity of evidence for a finding that moved to an unaligned clause.
@@ -54,46 +56,57 @@ def _similarity(a: list[str], b: list[str]) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def _lcs(old: list[Clause], new: list[Clause], ow: list[list[str]], nw: list[list[str]],
+         oi: list[int], ni: list[int], threshold: float) -> list[tuple[int, int]]:
+    """Order-preserving pairs of the clauses ``oi`` x ``ni`` with the greatest total similarity
+    (a weighted longest common subsequence), counting only pairs at ``threshold`` or above."""
+    n, m = len(oi), len(ni)
+    sim: dict[tuple[int, int], float] = {}
+    for x, i in enumerate(oi):
+        a = set(ow[i])
+        for y, j in enumerate(ni):
+            b = set(nw[j])
+            # Word-set overlap first: a cheap bound that spares most full comparisons.
+            if (a or b) and len(a & b) / len(a | b) < threshold / 2:
+                continue
+            s = _similarity(ow[i], nw[j])
+            if s >= threshold:
+                # A shared id breaks ties between equally similar candidates.
+                sim[x, y] = s + (0.01 if old[i].id == new[j].id else 0.0)
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for x in range(n - 1, -1, -1):
+        row, below = score[x], score[x + 1]
+        for y in range(m - 1, -1, -1):
+            best = max(below[y], row[y + 1])
+            s = sim.get((x, y))
+            if s is not None and below[y + 1] + s > best:
+                best = below[y + 1] + s
+            row[y] = best
+    pairs: list[tuple[int, int]] = []
+    x = y = 0
+    while x < n and y < m:
+        s = sim.get((x, y))
+        if s is not None and abs(score[x][y] - (score[x + 1][y + 1] + s)) < 1e-9:
+            pairs.append((oi[x], ni[y]))
+            x, y = x + 1, y + 1
+        elif score[x][y] == score[x + 1][y]:
+            x += 1
+        else:
+            y += 1
+    return pairs
+
+
 def _align(old: list[Clause], new: list[Clause], ow: list[list[str]], nw: list[list[str]]) -> tuple[list[tuple[int, int]], str]:
     """Pairs of (old index, new index) in document order, and how they were found."""
     if [c.id for c in old] == [c.id for c in new]:
         return [(i, i) for i in range(len(old))], "id"
-    n, m = len(old), len(new)
-    osets, nsets = [set(w) for w in ow], [set(w) for w in nw]
-    sim: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        for j in range(m):
-            a, b = osets[i], nsets[j]
-            # Word-set overlap first: a cheap bound that spares most full comparisons.
-            if a or b:
-                if len(a & b) / len(a | b) < CLAUSE_MATCH / 2:
-                    continue
-            s = _similarity(ow[i], nw[j])
-            if s >= CLAUSE_MATCH:
-                # A shared id breaks ties between equally similar candidates.
-                sim[i, j] = s + (0.01 if old[i].id == new[j].id else 0.0)
-    # Order-preserving alignment that maximises the total similarity (a weighted LCS).
-    score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        row, below = score[i], score[i + 1]
-        for j in range(m - 1, -1, -1):
-            best = max(below[j], row[j + 1])
-            s = sim.get((i, j))
-            if s is not None and below[j + 1] + s > best:
-                best = below[j + 1] + s
-            row[j] = best
-    pairs: list[tuple[int, int]] = []
-    i = j = 0
-    while i < n and j < m:
-        s = sim.get((i, j))
-        if s is not None and abs(score[i][j] - (score[i + 1][j + 1] + s)) < 1e-9:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif score[i][j] == score[i + 1][j]:
-            i += 1
-        else:
-            j += 1
-    return pairs, "text"
+    pairs = _lcs(old, new, ow, nw, list(range(len(old))), list(range(len(new))), CLAUSE_MATCH)
+    # Between two aligned clauses, a clause replaced by one loosely like it is a rewording, not a removal and an addition.
+    more: list[tuple[int, int]] = []
+    for (i0, j0), (i1, j1) in zip([(-1, -1), *pairs], [*pairs, (len(old), len(new))]):
+        if i1 - i0 > 1 and j1 - j0 > 1:
+            more += _lcs(old, new, ow, nw, list(range(i0 + 1, i1)), list(range(j0 + 1, j1)), GAP_MATCH)
+    return sorted(pairs + more), "text"
 
 
 def _stretches(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
