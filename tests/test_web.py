@@ -148,3 +148,19 @@ def test_page_renders_in_a_headless_browser(server, tmp_path):
     )
     assert "<textarea" in dump.stdout and "Analyse" in dump.stdout
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_2():
+    import socket
+
+    from typer.testing import CliRunner
+
+    from licenselens.cli import app
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"licenselens: error: 127.0.0.1:{port}:") and result.stderr.count("\n") == 1
