@@ -158,6 +158,18 @@ def rule_kind(rules: Path | None, identifier: str) -> str:
     return "rule"
 
 
+def _coverage(match: dict) -> str:
+    """How much of its rule ScanCode matched, and the rule's relevance, when not complete."""
+    parts = []
+    coverage = match.get("match_coverage")
+    if coverage is not None and coverage < 100:
+        parts.append(f"{coverage:g}% of the rule ({match.get('matcher')})")
+    relevance = match.get("rule_relevance")
+    if relevance is not None and relevance < 100:
+        parts.append(f"relevance {relevance}")
+    return "".join(f"{p}, " for p in parts)
+
+
 def reasons(path: str, ours: list, their_matches: list[dict], our_keys: set[str], their_keys: set[str],
             rules: Path | None) -> list[str]:
     """Why the two answers differ, from ScanCode's matches and identify's regions."""
@@ -168,8 +180,10 @@ def reasons(path: str, ours: list, their_matches: list[dict], our_keys: set[str]
             where = f"lines {m.get('start_line')}-{m.get('end_line')}"
             source = m.get("from_file") or ""
             followed = "" if not source or Path(source).name == Path(path).name else f", found by following {Path(source).name}"
+            inside = [o for o in ours if o[2] <= (m.get("start_line") or 0) and (m.get("end_line") or 0) <= o[3]]
+            within = f"; identify reads these lines as {inside[0][0]} ({inside[0][4]})" if inside else ""
             out.append(f"ScanCode only: {key} from {m.get('rule_identifier')} ({rule_kind(rules, m.get('rule_identifier', ''))}, "
-                       f"{m.get('matched_length')} tokens, {where}{followed})")
+                       f"{m.get('matched_length')} tokens, {_coverage(m)}{where}{followed}{within})")
     for key in sorted(our_keys - their_keys):
         regions = [m for m in ours if key in keys_of(m[0])]
         for m in regions[:3]:
