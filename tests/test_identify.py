@@ -531,3 +531,10 @@ def test_cli_identify_follows_references_by_default(tmp_path):
     assert plain["matches"][0]["resolved_spdx"] is None
     text = CliRunner().invoke(app, ["identify", str(path)]).stdout
     assert "-> COPYING: MIT" in text and "resolved through the files it names: MIT" in text
+
+
+def test_a_named_file_without_a_known_license_leaves_the_notice_unresolved(tmp_path):
+    path = _gpl_notice_naming(tmp_path, "along with this program (see the file COPYING).", "Nothing to see here.\n")
+    (match,) = identify(path.read_text(encoding="utf-8"), differences=False, references_from=path).matches
+    assert [(r.name, r.key) for r in match.referenced] == [("COPYING", None)]
+    assert match.resolved_key is None and match.key == "gpl-3.0-plus"

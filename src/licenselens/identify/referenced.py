@@ -5,8 +5,11 @@ once those files are read. When the folder the text came from is known, each
 file named in a notice's region that exists beside the text is identified in
 turn (one level deep, never the text itself), and the notice gets a resolved
 expression: the expressions of the files it names, joined by the notice's own
-operator (OR for a choice, AND otherwise). A scan of a package folder uses it
-so that a pointer file reports the licenses it points at.
+operator (OR for a choice, AND otherwise). When the files hold what the
+notice names, the notice's own expression stands (it may say "or later");
+when a named file holds no known license, the notice stays unresolved. A scan
+of a package folder can pass each file's path as ``references_from`` to
+``identify`` so that a pointer file reports the licenses it points at.
 """
 
 from __future__ import annotations
@@ -125,7 +128,8 @@ def follow_references(
             referenced.append(ReferencedFile(name=name, path=str(found),
                                              key=expression[0] if expression else None,
                                              spdx=expression[1] if expression else None))
-        resolved = [r for r in referenced if r.key]
+        # A named file with no known license leaves the notice unresolved: half a choice is no answer.
+        resolved = referenced if all(r.key for r in referenced) else []
         if not referenced:
             matches.append(match)
             continue
