@@ -15,6 +15,8 @@ What it measures, in one run:
              LICENSE.APACHE"): ScanCode replaces the notice's expression by the
              named files', identify reports it as the notice's resolved
              expression (``references_from``), which is what is compared.
+             A stricter figure is printed too: the same expression, up to
+             boolean equivalence (identify's region expressions AND-ed).
   speed      identify over all files in a fresh process (imports, index load and
              all files) against ``scancode --license -n 2`` on the same files
 
@@ -196,6 +198,25 @@ def _ours(m: list) -> str:
     return f"{m[0]} ({m[1]:.2f}, lines {m[2]}-{m[3]}{followed})"
 
 
+def equivalent(mine: list | dict | None, theirs: str) -> bool:
+    """Whether identify's file expression (its distinct region expressions AND-ed, as ScanCode
+    combines detections) is boolean-equivalent to ScanCode's: "a OR b" equals "b OR a", and
+    "(a OR b) AND a" equals "a"."""
+    from license_expression import ExpressionError, Licensing
+
+    if not isinstance(mine, list) or not mine:
+        return False
+    parts: list[str] = []
+    for m in mine:
+        if m[0] not in parts:
+            parts.append(m[0])
+    licensing = Licensing()
+    try:
+        return licensing.is_equivalent(licensing.parse(" AND ".join(f"({p})" for p in parts)), licensing.parse(theirs))
+    except ExpressionError:
+        return False
+
+
 def classify(ours: set[str], theirs: set[str]) -> str:
     if not ours:
         return "missed"
@@ -271,12 +292,15 @@ def main(argv: list[str] | None = None) -> int:
     rate = agree / len(detected) if detected else 1.0
     print(f"agreement where ScanCode detects a license: {agree}/{len(detected)} = {100 * rate:.1f}%  "
           f"(ScanCode detects none in {len(files) - len(detected)} files)")
+    strict = sum(1 for path in detected if equivalent(ours.get(path), theirs[path]))
+    print(f"stricter, same expression (identify's regions AND-ed, boolean equivalence by license-expression): "
+          f"{strict}/{len(detected)} = {100 * strict / max(1, len(detected)):.1f}%")
     for d in disagreements:
         print(f"  [{d['kind']}] {d['file']}\n      scancode: {d['scancode']}\n      identify: {d['identify']}")
         for reason in d["reasons"]:
             print(f"      - {reason}")
     summary.update({"scancode_seconds": sc_wall, "speedup": sc_wall / our_wall, "detected": len(detected),
-                    "agree": agree, "agreement": rate, "disagreements": disagreements})
+                    "agree": agree, "agreement": rate, "same_expression": strict, "disagreements": disagreements})
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "identify": ours, "scancode": theirs}, indent=2))
     return 0 if rate >= 0.95 and sc_wall / our_wall >= 10 else 1
