@@ -1,12 +1,14 @@
 """Held-out evaluation of the term classifier, split by document family.
 
-    .venv/bin/python benchmarks/classifier_eval.py [--folds 5] [--annotations DIR] [--json FILE]
+    .venv/bin/python benchmarks/classifier_eval.py [--folds 5] [--annotations DIR] [--json FILE] [--tune-thresholds]
 
 Documents are grouped into families of near-duplicates (Llama, Gemma, Creative
 Commons, PolyForm, GNU, RAIL, ... see ``licenselens.classify.train.family``);
 a grouped k-fold over the families tests every document exactly once, with a
-model trained on the other folds only. Decision thresholds are tuned inside
-the training folds (never on the held-out ones).
+model trained on the other folds only, with the settings of
+``licenselens.classify.train`` (thresholds 0.5; with ``--tune-thresholds``
+they are tuned inside the training folds, never on the held-out ones). The high-precision phrasings
+of ``licenselens.classify.patterns`` are applied exactly as at run time.
 
 Printed:
 
@@ -33,6 +35,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from licenselens.classify import normalized  # noqa: E402
 from licenselens.classify.train import family, featurize, fit, load_annotations  # noqa: E402
 from licenselens.taxonomy import RESTRICTIONS, TermKind  # noqa: E402
 
@@ -45,12 +48,13 @@ def grouped_folds(docs: list[str], n_folds: int) -> list[np.ndarray]:
     return [test for _, test in GroupKFold(n_splits=n_folds).split(docs, groups=fams)]
 
 
-def evaluate(annotations: Path, n_folds: int = 5) -> dict:
+def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False) -> dict:
     """Cross-validated predictions and the metrics of the module docstring."""
     examples = load_annotations(annotations)
     docs = [ex.doc for ex in examples]
     labels = [ex.kinds for ex in examples]
     features = featurize(examples)
+    texts = [normalized(ex.text) for ex in examples]
     kinds = list(TermKind)
     gold = np.array([[k in lab for k in kinds] for lab in labels])
     pred = np.zeros_like(gold)
@@ -58,9 +62,11 @@ def evaluate(annotations: Path, n_folds: int = 5) -> dict:
     for f, test in enumerate(grouped_folds(docs, n_folds)):
         test_set = set(test.tolist())
         train = [i for i in range(len(examples)) if i not in test_set]
-        model = fit([features[i] for i in train], [labels[i] for i in train], groups=[docs[i] for i in train])
-        probs = model.probabilities([model.row(features[i]) for i in test])
-        pred[test] = probs >= model.thresholds
+        model = fit([features[i] for i in train], [labels[i] for i in train], groups=[docs[i] for i in train], tune=tune)
+        predicted = model.predict([model.row(features[i]) for i in test], [texts[i] for i in test])
+        for i, kinds_found in zip(test, predicted):
+            for kind, _ in kinds_found:
+                pred[i, kinds.index(kind)] = True
         for i in test:
             fold_of_doc[docs[i]] = f
         print(f"fold {f + 1}/{n_folds}: {len(test)} units, {len({docs[i] for i in test})} documents", file=sys.stderr)
@@ -154,9 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--annotations", type=Path, default=ROOT / "corpora" / "annotations")
     parser.add_argument("--json", type=Path, help="also write the full result as JSON")
+    parser.add_argument("--tune-thresholds", action="store_true", help="tune thresholds inside the training folds")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    result = evaluate(args.annotations, args.folds)
+    result = evaluate(args.annotations, args.folds, tune=args.tune_thresholds)
     print_report(result)
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if args.json:

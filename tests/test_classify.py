@@ -290,9 +290,7 @@ def test_training_exports_a_predictor_that_reproduces_scikit_learn(tmp_path):
     for k, kind in enumerate(loaded.kinds):
         y = np.array([kind in ex.kinds for ex in examples], dtype=int)
         if 0 < y.sum() < len(y):
-            reference = LogisticRegression(
-                C=training.C, class_weight="balanced", solver="liblinear", random_state=training.RANDOM_STATE, max_iter=1000
-            ).fit(x, y)
+            reference = LogisticRegression(**training.LOGISTIC, C=training.C).fit(x, y)
             assert np.allclose(ours[:, k], reference.decision_function(x), atol=1e-4), kind
         else:
             assert (ours[:, k] < -10).all(), kind  # never predicted without training examples

@@ -90,7 +90,7 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
             if _LEAD_IN.search(text):
                 previous = text
     terms: list[Term] = []
-    for (clause, start, end, text), predicted in zip(spans, model.predict(rows)):
+    for (clause, start, end, text), predicted in zip(spans, model.predict(rows, [s[3] for s in spans])):
         doc = None
         for kind, probability in predicted:
             if doc is None:
@@ -118,5 +118,6 @@ def classify_units(texts: list[str], context: str | None = None, *, predictor: P
     model = predictor or shipped_predictor()
     finder = cue_finder()
     ctx = normalized(context) if context else None
-    rows = [model.row(unit_features(finder, normalized(t), ctx)) for t in texts]
-    return model.predict(rows)
+    units = [normalized(t) for t in texts]
+    rows = [model.row(unit_features(finder, u, ctx)) for u in units]
+    return model.predict(rows, units)

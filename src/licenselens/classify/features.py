@@ -74,7 +74,9 @@ def unit_features(finder: CueFinder, text: str, context: str | None = None) -> l
     body = strip_marker(text)
     reading = finder.read(body)
     feats: list[str] = []
-    negated = reading.scope
+    ctx_feats, ctx_negative = _context_features(finder, context) if context else ((), False)
+    # An item under a prohibiting lead-in ("You agree not to use the Model:") is in its negation scope.
+    negated = [True] * len(reading.lowers) if ctx_negative else reading.scope
     prev = "<s>"
     for i, lower in enumerate(reading.lowers):
         w = word_feature(lower)
@@ -88,7 +90,7 @@ def unit_features(finder: CueFinder, text: str, context: str | None = None) -> l
     seen: list[str] = []
     for cue in reading.cues:
         feats.append("c:" + cue.id)
-        if cue.negated:
+        if cue.negated or ctx_negative:
             feats.append("cn:" + cue.id)
         if cue.id not in seen:
             seen.append(cue.id)
@@ -96,28 +98,35 @@ def unit_features(finder: CueFinder, text: str, context: str | None = None) -> l
         for b in seen[i + 1 :]:
             feats.append("cc:" + "+".join(sorted((a, b))))
     feats.extend(_shape(body))
-    if context:
-        feats.extend(context_features(finder, context))
+    feats.extend(ctx_feats)
     return feats
 
 
+# Cues that make a lead-in prohibiting: its list items are things not to do.
+PROHIBITING = frozenset({"prohibit-modal", "agree-not", "prohibited"})
+
+
 @lru_cache(maxsize=256)
-def _context_features(finder: CueFinder, context: str) -> tuple[str, ...]:
+def _context_features(finder: CueFinder, context: str) -> tuple[tuple[str, ...], bool]:
     tail = strip_marker(context)[-CONTEXT_CHARS:]
     reading = finder.read(tail)
     feats = ["x:" + w for w in map(word_feature, reading.lowers) if w is not None]
+    negative = False
     for cue in reading.cues:
         feats.append("xc:" + cue.id)
         if cue.negated:
             feats.append("xcn:" + cue.id)
+        negative = negative or cue.id in PROHIBITING
     if tail.rstrip().endswith(":"):
         feats.append("x:<colon>")
-    return tuple(feats)
+    if negative:
+        feats.append("x:<prohibiting>")
+    return tuple(feats), negative
 
 
 def context_features(finder: CueFinder, context: str) -> list[str]:
     """Features of a lead-in: its words and cues, in the context block (cached: list items share it)."""
-    return list(_context_features(finder, context))
+    return list(_context_features(finder, context)[0])
 
 
 def _shape(text: str) -> list[str]:

@@ -74,9 +74,21 @@ class Predictor:
 
         return 1.0 / (1.0 + np.exp(-self.decision_function(rows)))
 
-    def predict(self, rows: list[Row]) -> list[list[tuple[TermKind, float]]]:
-        """For each row, the kinds whose probability reaches their threshold, with that probability."""
+    def predict(self, rows: list[Row], texts: list[str] | None = None) -> list[list[tuple[TermKind, float]]]:
+        """For each row, the kinds whose probability reaches their threshold, with that probability.
+
+        With the unit ``texts``, the high-precision phrasings of
+        ``licenselens.classify.patterns`` raise their kind as well.
+        """
         probs = self.probabilities(rows)
+        if texts is not None:
+            from licenselens.classify.patterns import PATTERN_CONFIDENCE, raised
+
+            column = {kind: k for k, kind in enumerate(self.kinds)}
+            for r, text in enumerate(texts):
+                for kind in raised(text):
+                    k = column[kind]
+                    probs[r, k] = max(probs[r, k], PATTERN_CONFIDENCE, self.thresholds[k])
         hits = probs >= self.thresholds
         return [
             [(self.kinds[k], float(probs[r, k])) for k in hits[r].nonzero()[0]]

@@ -1,0 +1,46 @@
+"""High-precision phrasings that raise a kind on top of the classifier.
+
+A few constructions are rare in the training corpus, so a linear model trained
+on a handful of families misses them in an unseen license, yet their wording
+is unambiguous. Each pattern below is general legal phrasing (no license or
+product names); when it matches a unit, the kind is predicted with at least
+``PATTERN_CONFIDENCE``. They are applied identically in the held-out
+evaluation (``benchmarks/classifier_eval.py``), so their effect is measured.
+They only ever add a kind; they never remove what the model predicts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from licenselens.taxonomy import TermKind
+
+PATTERN_CONFIDENCE = 0.9
+
+_Q = r"[\"\u201c\u201d']"
+
+HIGH_PRECISION: dict[TermKind, tuple[re.Pattern[str], ...]] = {
+    # "must include "X" at the beginning of any such model name", "must bear a name different from".
+    TermKind.COND_NAMING: (
+        re.compile(rf"\b(?:include|prefix|begin|start|contain)\w*\b[^.;]{{0,40}}{_Q}[^\"\u201c\u201d]{{1,40}}{_Q}[^.;]{{0,40}}\b(?:beginning|start|prefix)\b[^.;]{{0,60}}\bnames?\b", re.I),
+        re.compile(r"\bmust (?:bear|carry|use|have) a (?:different )?name\b[^.;]{0,60}\bdifferent\b", re.I),
+        re.compile(rf"\bmay not be called {_Q}", re.I),
+    ),
+    # AGPL-style: users interacting over a network must be offered the source.
+    TermKind.COND_NETWORK_USE: (
+        re.compile(r"\binteract\w*\b[^.;]{0,80}\b(?:remotely|(?:computer )?network)\b[^.]{0,200}\bsource\b", re.I),
+        re.compile(r"\b(?:available|offer\w*|provid\w*) (?:to (?:third parties|others|the public) )?as a service\b[^.]{0,200}\bsource\b", re.I),
+        re.compile(r"\bsource\b[^.]{0,200}\b(?:users|anyone) (?:who )?interact\w*\b[^.;]{0,60}\b(?:remotely|network)\b", re.I),
+    ),
+    # Exclusion by domicile or seat: "not granted to you if you are domiciled in ... the European Union".
+    TermKind.RESTRICT_PERSONS: (
+        # "located"/"resident" alone is the language of export law (info.export-control), not an exclusion.
+        re.compile(r"\bnot\b[^.]{0,120}\b(?:domiciled|principal place of business|headquartered)\b[^.]{0,40}\bin\b", re.I),
+        re.compile(r"\b(?:domiciled|principal place of business|headquartered) in\b[^.]{0,200}\b(?:not (?:being )?granted|not (?:permitted|allowed|licensed|authorized)|may not|excluded|does not apply to you)\b", re.I),
+    ),
+}
+
+
+def raised(text: str) -> set[TermKind]:
+    """Kinds whose high-precision phrasing occurs in the (normalized) unit text."""
+    return {kind for kind, patterns in HIGH_PRECISION.items() if any(p.search(text) for p in patterns)}
