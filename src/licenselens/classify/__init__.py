@@ -25,6 +25,9 @@ __all__ = ["classify", "classify_units", "normalized"]
 # A lead-in introduces a list: it ends with a colon ("You agree not to use the Model:").
 _LEAD_IN = re.compile(r"[:\u2014]\s*$")
 MAX_LEAD_INS = 2  # nearest ancestors whose lead-in becomes the context of a list item
+# The last component of a list item's id is a label ("3", "b", "iv"); paragraphs ("p1",
+# "4.p2") and headings ("prohibited-uses") are not introduced by the lead-in above them.
+_ITEM_LABEL = re.compile(r"(?:\d+|[a-z]{1,3}|[ivxlcdm]+)(?:-\d+)?")
 
 
 def normalized(text: str) -> str:
@@ -38,6 +41,10 @@ def _units(clause: Clause) -> list[tuple[int, int]]:
     from licenselens.segment import units
 
     return units(clause)
+
+
+def _is_item(clause: Clause) -> bool:
+    return _ITEM_LABEL.fullmatch(clause.id.rsplit(".", 1)[-1]) is not None
 
 
 def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> list[Term]:
@@ -70,12 +77,13 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
     rows = []
     for clause in clauses:
         ancestors: list[str] = []
-        parent = clause.parent
-        while parent is not None and len(ancestors) < MAX_LEAD_INS:
-            text = lead_in(parent)
+        node = clause
+        # Climb while the clause is a list item: its parent's lead-in introduces it.
+        while _is_item(node) and node.parent in by_id and len(ancestors) < MAX_LEAD_INS:
+            text = lead_in(node.parent)
             if text:
                 ancestors.insert(0, text)
-            parent = by_id[parent].parent if parent in by_id else None
+            node = by_id[node.parent]
         previous: str | None = None
         for start, end in _units(clause):
             raw = clause.text[start - clause.start : end - clause.start]
