@@ -85,12 +85,13 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
                 ancestors.insert(0, text)
             node = by_id[node.parent]
         previous: str | None = None
-        for start, end in _units(clause):
+        for n, (start, end) in enumerate(_units(clause)):
             raw = clause.text[start - clause.start : end - clause.start]
             text = normalized(raw)
             if not text:
                 continue
-            context_parts = ancestors + ([previous] if previous else [])
+            # The parent's lead-in introduces the item itself, not later sentences in it.
+            context_parts = (ancestors if n == 0 else []) + ([previous] if previous else [])
             context = " ".join(context_parts) or None
             spans.append((clause, start, end, text))
             rows.append(model.row(unit_features(finder, text, context)))
