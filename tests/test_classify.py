@@ -307,3 +307,20 @@ def test_unknown_kind_in_annotations_is_an_error(tmp_path):
     (tmp_path / "bad.jsonl").write_text(json.dumps({"text": "x", "kinds": ["restrict.nonsense"]}) + "\n")
     with pytest.raises(ValueError, match="bad.jsonl:1"):
         load_annotations(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You may use the Software for any purpose, including commercial purposes.",
+        "You may inspect, test and benchmark the Software and publish the results.",
+        "You may choose whether and when to install updates to the Model.",
+    ],
+)
+def test_plain_permissions_are_not_restrictions(text):
+    assert restrictions_of(text) == set()
+
+
+def test_a_limiting_permission_stays_a_restriction():
+    assert TermKind.RESTRICT_RESEARCH_ONLY in kinds_of("You may use the Model for research purposes only.")
+    assert TermKind.RESTRICT_NON_COMMERCIAL in kinds_of("You may not use the Software for commercial purposes.")

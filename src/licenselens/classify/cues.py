@@ -81,12 +81,20 @@ CUE_PHRASES: dict[str, list[str]] = {
     "sole-discretion": ["in|at its|our|their sole * discretion", "sole and absolute discretion", "in its discretion"],
     # Purpose and audience limits
     "only-for": ["only for", "solely for", "exclusively for", "purposes only", "use only", "only to", "only be used", "limited to"],
+    # "non-commercial" limits the purpose; a bare "commercial use" may as well grant it.
     "non-commercial": [
-        "non-commercial", "noncommercial", "non commercial", "non - commercial",
-        "commercial use|purpose|purposes|advantage|product|products|service|services|activity|activities",
-        "commercially",
-        "monetary compensation", "for profit", "for-profit", "not-for-profit", "nonprofit", "non-profit",
-        "sell", "sale",
+        "non-commercial", "noncommercial", "non commercial", "not-for-profit", "nonprofit", "non-profit",
+        "not for commercial", "not for profit", "no commercial", "not commercially",
+        "not primarily intended for or directed towards commercial",
+    ],
+    "commercial": [
+        "commercial use|purpose|purposes|advantage|product|products|service|services|activity|activities|application|applications",
+        "commercially", "monetary compensation", "for profit", "for-profit", "sell", "sale", "revenue-generating",
+    ],
+    "commercial-permitted": [
+        "including commercial", "including for commercial", "commercial or non-commercial",
+        "commercial and non-commercial", "commercial use is permitted", "commercial use is allowed",
+        "for any purpose",
     ],
     "research": [
         "research", "academic", "evaluation", "evaluate", "non-production", "personal use",

@@ -88,7 +88,15 @@ def unit_features(finder: CueFinder, text: str, context: str | None = None) -> l
             feats.append("n:" + w)
         prev = w
     seen: list[str] = []
+    # Polarity of the unit: does it limit (prohibit, confine, condition on consent) or only permit?
+    # Topic cues ("research", "benchmark", "updates") are then read with it: "lim:" or "perm:".
+    limiting = ctx_negative or any(c.id in LIMITING for c in reading.cues)
+    permissive = not limiting and any(c.id in PERMITTING for c in reading.cues)
+    polarity = "lim" if limiting else "perm" if permissive else "neu"
+    feats.append("p:" + polarity)
     for cue in reading.cues:
+        if cue.id not in LIMITING and cue.id not in PERMITTING:
+            feats.append(f"{polarity}:{cue.id}")
         feats.append("c:" + cue.id)
         if cue.negated or ctx_negative:
             feats.append("cn:" + cue.id)
@@ -104,6 +112,9 @@ def unit_features(finder: CueFinder, text: str, context: str | None = None) -> l
 
 # Cues that make a lead-in prohibiting: its list items are things not to do.
 PROHIBITING = frozenset({"prohibit-modal", "agree-not", "prohibited"})
+# Cues that make a unit limiting, and cues of a plain permission.
+LIMITING = PROHIBITING | {"only-for", "prior-consent", "non-commercial", "except-as", "may-terminate", "sole-discretion"}
+PERMITTING = frozenset({"permission", "grant", "commercial-permitted", "royalty-free"})
 
 
 @lru_cache(maxsize=256)

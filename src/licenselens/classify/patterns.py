@@ -6,7 +6,12 @@ is unambiguous. Each pattern below is general legal phrasing (no license or
 product names); when it matches a unit, the kind is predicted with at least
 ``PATTERN_CONFIDENCE``. They are applied identically in the held-out
 evaluation (``benchmarks/classifier_eval.py``), so their effect is measured.
-They only ever add a kind; they never remove what the model predicts.
+``VETOES`` work the other way for a kind the model over-predicts from a
+single word: a unit that explicitly *permits* commercial use, and limits
+nothing, is not a non-commercial restriction ("for any purpose, including
+commercial purposes"); and a plain permission to the licensee with nothing
+that limits, obliges, negates or excepts ("You may inspect, test and benchmark
+the Software") is not a purpose, study, modify or share restriction.
 """
 
 from __future__ import annotations
@@ -39,6 +44,49 @@ HIGH_PRECISION: dict[TermKind, tuple[re.Pattern[str], ...]] = {
         re.compile(r"\b(?:domiciled|principal place of business|headquartered) in\b[^.]{0,200}\b(?:not (?:being )?granted|not (?:permitted|allowed|licensed|authorized)|may not|excluded|does not apply to you)\b", re.I),
     ),
 }
+
+
+VETOES: dict[TermKind, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # (explicit permission, limiting words that cancel the veto)
+    TermKind.RESTRICT_NON_COMMERCIAL: (
+        re.compile(
+            r"\bincluding (?:for )?commercial\b|\bcommercial (?:use|purposes?|exploitation) (?:is|are) (?:hereby )?(?:permitted|allowed|granted)\b"
+            r"|\bcommercial(?:ly)? (?:or|and) non-?commercial(?:ly)?\b|\bwhether (?:or not )?commercial\b",
+            re.I,
+        ),
+        re.compile(r"\b(?:not|no|only|solely|exclusively|except|unless|without)\b|n't\b", re.I),
+    ),
+}
+
+
+# A plain permission to the licensee ("You may inspect, test and benchmark the Software"),
+# with nothing that limits, obliges, negates or excepts, restricts none of the licensee's freedoms.
+_LICENSEE_MAY = re.compile(
+    r"^(?:[^.;:]{0,40}\b)?(?:you|licensee|recipients?|users?|anyone)\s+(?:may|can|are (?:free|permitted|allowed|entitled) to)\b(?!\s+(?:not|be|only)\b)"
+    r"|\bpermission is (?:hereby )?granted\b",
+    re.I,
+)
+_ANY_LIMIT = re.compile(
+    r"\b(?:not|no|never|nor|without|except|unless|only|solely|exclusively|must|shall|required?|provided|subject|if|"
+    r"prohibit\w*|restrict\w*|limit\w*|consent|approval|terminat\w*|revo\w*|update[sd]? (?:this|the) (?:license|agreement|terms|policy)|non-?commercial\w*)\b|n't\b"
+    r"|\bfor (?:\w+ )?(?:research|evaluation|personal|internal|academic|educational)(?: \w+)? (?:purposes?|use)\b",
+    re.I,
+)
+PERMISSION_VETOES = frozenset(
+    {
+        TermKind.RESTRICT_FIELD_OF_USE, TermKind.RESTRICT_NON_COMMERCIAL, TermKind.RESTRICT_RESEARCH_ONLY,
+        TermKind.RESTRICT_OUTPUT_USE, TermKind.RESTRICT_REMOTE_CONTROL, TermKind.RESTRICT_NO_DERIVATIVES,
+        TermKind.RESTRICT_NO_DISTRIBUTION, TermKind.RESTRICT_NO_STUDY,
+    }
+)
+
+
+def vetoed(text: str) -> set[TermKind]:
+    """Kinds that the (normalized) unit text explicitly rules out."""
+    out = {kind for kind, (allow, limit) in VETOES.items() if allow.search(text) and not limit.search(text)}
+    if _LICENSEE_MAY.search(text) and not _ANY_LIMIT.search(text):
+        out |= PERMISSION_VETOES
+    return out
 
 
 def raised(text: str) -> set[TermKind]:

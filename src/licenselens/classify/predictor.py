@@ -78,17 +78,20 @@ class Predictor:
         """For each row, the kinds whose probability reaches their threshold, with that probability.
 
         With the unit ``texts``, the high-precision phrasings of
-        ``licenselens.classify.patterns`` raise their kind as well.
+        ``licenselens.classify.patterns`` raise their kind as well, and its vetoes lower theirs.
         """
         probs = self.probabilities(rows)
         if texts is not None:
-            from licenselens.classify.patterns import PATTERN_CONFIDENCE, raised
+            from licenselens.classify.patterns import PATTERN_CONFIDENCE, raised, vetoed
 
             column = {kind: k for k, kind in enumerate(self.kinds)}
             for r, text in enumerate(texts):
                 for kind in raised(text):
                     k = column[kind]
                     probs[r, k] = max(probs[r, k], PATTERN_CONFIDENCE, self.thresholds[k])
+                for kind in vetoed(text):
+                    k = column[kind]
+                    probs[r, k] = min(probs[r, k], 1.0 - PATTERN_CONFIDENCE)
         hits = probs >= self.thresholds
         return [
             [(self.kinds[k], float(probs[r, k])) for k in hits[r].nonzero()[0]]
