@@ -24,7 +24,7 @@ __all__ = ["classify", "classify_units", "normalized"]
 
 # A lead-in introduces a list: it ends with a colon ("You agree not to use the Model:").
 _LEAD_IN = re.compile(r"[:\u2014]\s*$")
-MAX_LEAD_INS = 2  # nearest ancestors whose lead-in becomes the context of a list item
+MAX_LEAD_INS = 3  # nearest ancestors whose lead-in becomes the context of a list item
 # The last component of a list item's id is a label ("3", "b", "iv"); paragraphs ("p1",
 # "4.p2") and headings ("prohibited-uses") are not introduced by the lead-in above them.
 _ITEM_LABEL = re.compile(r"(?:\d+|[a-z]{1,3}|[ivxlcdm]+)(?:-\d+)?")
@@ -41,6 +41,14 @@ def _units(clause: Clause) -> list[tuple[int, int]]:
     from licenselens.segment import units
 
     return units(clause)
+
+
+def _indentation(before: Clause | None) -> int:
+    """Indentation of the clause after ``before``: the blanks that end ``before`` (clauses partition the text)."""
+    if before is None:
+        return 0
+    tail = before.text[before.text.rfind("\n") + 1 :]
+    return len(tail.expandtabs(4)) if not tail.strip() else 0
 
 
 def _is_item(clause: Clause) -> bool:
@@ -75,29 +83,44 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
 
     spans: list[tuple[Clause, int, int, str]] = []
     rows = []
+    # Lead-ins of enclosing paragraphs, by indentation, for lists written as indented paragraphs.
+    indented: list[tuple[int, str]] = []
+    before: Clause | None = None
     for clause in clauses:
+        indent = _indentation(before)
+        before = clause
         ancestors: list[str] = []
-        node = clause
-        # Climb while the clause is a list item: its parent's lead-in introduces it.
-        while _is_item(node) and node.parent in by_id and len(ancestors) < MAX_LEAD_INS:
-            text = lead_in(node.parent)
-            if text:
-                ancestors.insert(0, text)
-            node = by_id[node.parent]
+        item = _is_item(clause)
+        if item:
+            node = clause
+            # Climb while the clause is a list item: its parent's lead-in introduces it.
+            while _is_item(node) and node.parent in by_id and len(ancestors) < MAX_LEAD_INS:
+                text = lead_in(node.parent)
+                if text:
+                    ancestors.insert(0, text)
+                node = by_id[node.parent]
+        else:
+            while indented and indented[-1][0] >= indent:
+                indented.pop()
+            ancestors = [text for _, text in indented[-MAX_LEAD_INS:]]
         previous: str | None = None
+        last = ""
         for n, (start, end) in enumerate(_units(clause)):
             raw = clause.text[start - clause.start : end - clause.start]
             text = normalized(raw)
             if not text:
                 continue
-            # The parent's lead-in introduces the item itself, not later sentences in it.
-            context_parts = (ancestors if n == 0 else []) + ([previous] if previous else [])
+            # A parent's lead-in introduces the item itself, not later sentences in it.
+            context_parts = (ancestors if n == 0 or not item else []) + ([previous] if previous else [])
             context = " ".join(context_parts) or None
             spans.append((clause, start, end, text))
             rows.append(model.row(unit_features(finder, text, context)))
             # A unit ending with a colon is the lead-in of the units after it in the same clause.
             if _LEAD_IN.search(text):
                 previous = text
+            last = text
+        if not item and _LEAD_IN.search(last):
+            indented.append((indent, last))
     terms: list[Term] = []
     for (clause, start, end, text), predicted in zip(spans, model.predict(rows, [s[3] for s in spans])):
         doc = None

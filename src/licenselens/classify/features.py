@@ -119,11 +119,14 @@ PERMITTING = frozenset({"permission", "grant", "commercial-permitted", "royalty-
 
 @lru_cache(maxsize=256)
 def _context_features(finder: CueFinder, context: str) -> tuple[tuple[str, ...], bool]:
-    tail = strip_marker(context)[-CONTEXT_CHARS:]
+    full = strip_marker(context)
+    tail = full[-CONTEXT_CHARS:]
     reading = finder.read(tail)
     feats = ["x:" + w for w in map(word_feature, reading.lowers) if w is not None]
     negative = False
-    for cue in reading.cues:
+    # Words come from the end of the lead-in; whether it prohibits, from all of it.
+    cues = reading.cues if tail == full else finder.read(full).cues
+    for cue in cues:
         feats.append("xc:" + cue.id)
         if cue.negated:
             feats.append("xcn:" + cue.id)
