@@ -43,6 +43,30 @@ HIGH_PRECISION: dict[TermKind, tuple[re.Pattern[str], ...]] = {
         re.compile(r"\bnot\b[^.]{0,120}\b(?:domiciled|principal place of business|headquartered)\b[^.]{0,40}\bin\b", re.I),
         re.compile(r"\b(?:domiciled|principal place of business|headquartered) in\b[^.]{0,200}\b(?:not (?:being )?granted|not (?:permitted|allowed|licensed|authorized)|may not|excluded|does not apply to you)\b", re.I),
     ),
+    # The licensor may change the terms or the policy ("Meta may update this Policy").
+    TermKind.RESTRICT_UNILATERAL_CHANGE: (
+        re.compile(
+            r"(?<!\byou )(?<!\blicensee )\b(?:reserves? the right|may|can)(?: at any time)? (?:to )?(?:update|modify|change|amend|revise)\b"
+            r"[^.]{0,40}\b(?:this|these|the|its) (?:policy|terms|agreement|license)",
+            re.I,
+        ),
+        re.compile(r"\bmost recent (?:copy|version) of (?:this|the)\b", re.I),
+    ),
+    # A new license or approval must be asked for.
+    TermKind.RESTRICT_PERMISSION_REQUIRED: (
+        re.compile(
+            r"\bmust (?:first )?(?:request|obtain|seek) (?:a |an |the )?(?:separate |commercial |written )?"
+            r"(?:license|licence|permission|consent|approval)\b",
+            re.I,
+        ),
+    ),
+    TermKind.RESTRICT_REMOTE_CONTROL: (
+        re.compile(r"\b(?:automatic|forced|mandatory) updates?\b", re.I),
+        re.compile(r"\b(?:disable|deactivate|shut down)\b[^.]{0,60}\bremotely\b", re.I),
+    ),
+    TermKind.RESTRICT_REVOCABLE: (
+        re.compile(r"\bfor any (?:reason )?or no reason\b[^.]{0,80}\b(?:terminat|revok|suspend)|\b(?:terminat|revok|suspend)\w*\b[^.]{0,80}\bfor any (?:reason )?or no reason\b", re.I),
+    ),
 }
 
 
