@@ -324,3 +324,22 @@ def test_plain_permissions_are_not_restrictions(text):
 def test_a_limiting_permission_stays_a_restriction():
     assert TermKind.RESTRICT_RESEARCH_ONLY in kinds_of("You may use the Model for research purposes only.")
     assert TermKind.RESTRICT_NON_COMMERCIAL in kinds_of("You may not use the Software for commercial purposes.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Meta may update this Acceptable Use Policy from time to time.", TermKind.RESTRICT_UNILATERAL_CHANGE),
+        ("Above that size you must request a license from the Licensor.", TermKind.RESTRICT_PERMISSION_REQUIRED),
+        ("The Software may install automatic updates without notice.", TermKind.RESTRICT_REMOTE_CONTROL),
+        ("We may terminate this license for any reason or no reason.", TermKind.RESTRICT_REVOCABLE),
+    ],
+)
+def test_high_precision_phrasings_raise_their_kind(text, kind):
+    assert kind in kinds_of(text)
+
+
+def test_licensee_changing_the_license_text_is_not_unilateral_change():
+    from licenselens.classify.patterns import raised
+
+    assert TermKind.RESTRICT_UNILATERAL_CHANGE not in raised("You may modify the text of this License for your own license.")
