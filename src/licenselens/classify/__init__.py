@@ -3,7 +3,9 @@
 For every clause, every unit (sentence or list item, from ``licenselens.segment.units``)
 is normalized, turned into features (words, bigrams, deontic cues and negation
 scope, plus the lead-in that introduces it) and scored by the shipped linear
-model (``corpora/model/``, trained by ``python -m licenselens.classify.train``).
+model (``corpora/model/``, trained by ``python -m licenselens.classify.train``);
+a few unambiguous phrasings raise or veto a kind on top of it
+(``licenselens.classify.patterns``, measured in the same held-out evaluation).
 Parameters are read from the unit text (``licenselens.classify.params``).
 
 spaCy and numpy are imported lazily, on the first call; the tokenizer, the cue
