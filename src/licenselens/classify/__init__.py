@@ -15,6 +15,7 @@ imported at run time.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ __all__ = ["classify", "classify_units", "normalized"]
 
 # A lead-in introduces a list: it ends with a colon ("You agree not to use the Model:").
 _LEAD_IN = re.compile(r"[:\u2014]\s*$")
+MEMO_UNITS = 200_000  # remembered (unit, lead-in) readings per model before the memo starts over
 MAX_LEAD_INS = 3  # nearest ancestors whose lead-in becomes the context of a list item
 # The last component of a list item's id is a label ("3", "b", "iv"); paragraphs ("p1",
 # "4.p2") and headings ("prohibited-uses") are not introduced by the lead-in above them.
@@ -83,7 +85,13 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
             lead_ins[clause_id] = text if _LEAD_IN.search(text) else None
         return lead_ins[clause_id]
 
-    spans: list[tuple[Clause, int, int, str]] = []
+    # Each distinct (unit, lead-in) pair is read once per process: license texts repeat
+    # whole sentences (MIT, BSD, Apache copies), and a unit's terms depend only on that pair.
+    memo = model.unit_memo
+    if len(memo) > MEMO_UNITS:
+        memo.clear()
+    spans: list[tuple[Clause, int, int, tuple[str, str | None]]] = []
+    pending: dict[tuple[str, str | None], int] = {}
     rows = []
     # Lead-ins of enclosing paragraphs, by indentation, for lists written as indented paragraphs.
     indented: list[tuple[int, str]] = []
@@ -115,28 +123,38 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
             # A parent's lead-in introduces the item itself, not later sentences in it.
             context_parts = (ancestors if n == 0 or not item else []) + ([previous] if previous else [])
             context = " ".join(context_parts) or None
-            spans.append((clause, start, end, text))
-            rows.append(model.row(unit_features(finder, text, context)))
+            key = (text, context)
+            spans.append((clause, start, end, key))
+            if key not in memo and key not in pending:
+                pending[key] = len(rows)
+                rows.append(model.row(unit_features(finder, text, context)))
             # A unit ending with a colon is the lead-in of the units after it in the same clause.
             if _LEAD_IN.search(text):
                 previous = text
             last = text
         if not item and _LEAD_IN.search(last):
             indented.append((indent, last))
+    if rows:
+        for (text, context), predicted in zip(pending, model.predict(rows, [key[0] for key in pending])):
+            doc = None
+            found = []
+            for kind, probability in predicted:
+                if doc is None:
+                    doc = finder.doc(text)
+                found.append((kind, round(min(1.0, max(0.0, probability)), 4), extract(kind, text, doc)))
+            memo[(text, context)] = tuple(found)
     terms: list[Term] = []
-    for (clause, start, end, text), predicted in zip(spans, model.predict(rows, [s[3] for s in spans])):
-        doc = None
-        for kind, probability in predicted:
-            if doc is None:
-                doc = finder.doc(text)
+    for clause, start, end, key in spans:
+        for kind, confidence, params in memo[key]:
             terms.append(
                 Term(
                     kind=kind,
                     clause=clause.id,
                     start=start,
                     end=end,
-                    confidence=round(min(1.0, max(0.0, probability)), 4),
-                    params=extract(kind, text, doc),
+                    confidence=confidence,
+                    # Terms are mutable models: each gets its own copy of the remembered parameters.
+                    params=copy.deepcopy(params) if params else {},
                 )
             )
     terms.sort(key=lambda t: (t.start, t.end, t.kind.value))

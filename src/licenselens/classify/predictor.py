@@ -49,6 +49,8 @@ class Predictor:
 
         self.index = {f: i for i, f in enumerate(self.vocabulary)}
         self.context_mask = [is_context_feature(f) for f in self.vocabulary]
+        # (unit text, lead-in) -> ((kind, confidence, params), ...): filled by ``classify``, per model.
+        self.unit_memo: dict[tuple[str, str | None], tuple] = {}
 
     def row(self, features: list[str]) -> Row:
         """The weighted sparse row of one unit's feature strings."""
