@@ -35,5 +35,11 @@ def analyze(text_or_bytes: str | bytes, path: str | None = None) -> Analysis:
     return analyze_text(text_or_bytes, source=source)
 
 
-# The scan subpackage is callable: `licenselens.scan(path)` scans, `licenselens.scan.engine` still imports.
-import licenselens.scan  # noqa: E402
+def __getattr__(name: str):
+    # `licenselens.scan` is imported on first use, so `import licenselens` stays cheap; the
+    # subpackage is callable: `licenselens.scan(path)` scans, `licenselens.scan.engine` still imports.
+    if name == "scan":
+        import importlib
+
+        return importlib.import_module("licenselens.scan")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
