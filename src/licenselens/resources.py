@@ -27,3 +27,25 @@ def grammar_path(filename: str) -> Path:
 
 def corpus_path(*parts: str) -> Path:
     return data_dir("corpora").joinpath(*parts)
+
+
+def private_cache_file(name: str) -> str | None:
+    """A path in the user cache directory, or None unless that directory is private to this user."""
+    import os
+
+    if os.environ.get("LICENSELENS_NO_GRAMMAR_CACHE"):
+        return None
+    try:
+        from platformdirs import user_cache_dir
+
+        folder = Path(user_cache_dir("licenselens"))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+            return None  # someone else could plant a pickle there
+        path = folder / name
+        if path.exists() and (path.stat().st_uid != info.st_uid or path.stat().st_mode & 0o022):
+            return None
+        return str(path)
+    except Exception:  # noqa: BLE001 - no cache directory: build every time
+        return None

@@ -39,11 +39,9 @@ before.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from licenselens.model import Clause
 from licenselens.resources import grammar_path
@@ -69,33 +67,15 @@ def _parser():
     from lark import __version__ as lark_version
 
     grammar = grammar_path("license.lark").read_text(encoding="utf-8")
-    cache_file = _private_cache_file(f"license-grammar-lark{lark_version}.cache")
+    from licenselens.resources import private_cache_file
+
+    cache_file = private_cache_file(f"license-grammar-lark{lark_version}.cache")
     if cache_file is not None:
         try:
             return Lark(grammar, parser="lalr", lexer="contextual", cache=cache_file)
         except Exception:  # noqa: BLE001 - a broken cache file costs a rebuild, never a failure
             pass
     return Lark(grammar, parser="lalr", lexer="contextual")
-
-
-def _private_cache_file(name: str) -> str | None:
-    """A path in the user cache directory, or None unless that directory is private to this user."""
-    if os.environ.get("LICENSELENS_NO_GRAMMAR_CACHE"):
-        return None
-    try:
-        from platformdirs import user_cache_dir
-
-        folder = Path(user_cache_dir("licenselens"))
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
-            return None  # someone else could plant a pickle there
-        path = folder / name
-        if path.exists() and (path.stat().st_uid != info.st_uid or path.stat().st_mode & 0o022):
-            return None
-        return str(path)
-    except Exception:  # noqa: BLE001 - no cache directory: build every time
-        return None
 
 
 @dataclass(slots=True)
