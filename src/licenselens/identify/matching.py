@@ -144,9 +144,32 @@ def _member(sorted_unique: np.ndarray, values: np.ndarray) -> np.ndarray:
     return sorted_unique[at] == values
 
 
-def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray) -> Region | None:
+class _Membership:
+    """Which shingles of one text each reference holds, computed once per reference and text.
+
+    The text's shingles are searched in sorted order (numpy's binary search narrows from the
+    previous key), and a reference examined again for the next region costs nothing.
+    """
+
+    def __init__(self, index: ReferenceIndex, qsh: np.ndarray) -> None:
+        self.index = index
+        self.order = np.argsort(qsh, kind="stable")
+        self.sorted = qsh[self.order]
+        self.known: dict[int, np.ndarray] = {}
+
+    def __call__(self, ref: int) -> np.ndarray:
+        found = self.known.get(ref)
+        if found is None:
+            found = np.empty(len(self.sorted), dtype=bool)
+            found[self.order] = _member(self.index.shingles_of(ref), self.sorted)
+            self.known[ref] = found
+        return found
+
+
+def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray,
+            membership: _Membership | None = None) -> Region | None:
     ref_shingles = index.shingles_of(ref)
-    mask = _member(ref_shingles, qsh) & free
+    mask = (membership(ref) if membership is not None else _member(ref_shingles, qsh)) & free
     positions = np.flatnonzero(mask)
     if not len(positions):
         return None
@@ -246,12 +269,13 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
     if not len(qsh):
         return TextMatch(tokens, [])
     free = np.ones(len(qsh), dtype=bool)
+    membership = _Membership(index, qsh)
     regions: list[Region] = []
     main_candidates: list[Region] = []
     while free.any() and len(regions) < MAX_REGIONS:
         unique = np.unique(qsh[free])
         hits = _hits_per_reference(index, unique)
-        found = [r for r in (_region(index, c, qsh, free) for c in _candidates(index, hits, len(unique))) if r]
+        found = [r for r in (_region(index, c, qsh, free, membership) for c in _candidates(index, hits, len(unique))) if r]
         found = [r for r in found if r.score >= _threshold(index, r) * 0.8]
         if not found:
             break
