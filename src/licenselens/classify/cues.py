@@ -272,13 +272,18 @@ class CueFinder:
         # alternatives or optional tokens need the (slower) token Matcher.
         self.matcher = Matcher(self.vocab)
         self.phrases = PhraseMatcher(self.vocab, attr="LOWER")
+        # For each token pattern, the words each of its required tokens may be: a unit
+        # lacking one of them cannot match it, and most units then skip the token Matcher.
+        self.required: list[list[frozenset[str]]] = []
         for cue_id, phrases in CUE_PHRASES.items():
             literal = [x for p in phrases if " * " not in p and not p.startswith("* ") for x in _expand(p)]
             patterned = [p for p in phrases if " * " in p or p.startswith("* ")]
             if literal:
                 self.phrases.add(cue_id, [self.tokenizer(p) for p in literal])
             if patterned:
-                self.matcher.add(cue_id, [self._pattern(p) for p in patterned])
+                patterns = [self._pattern(p) for p in patterned]
+                self.matcher.add(cue_id, patterns)
+                self.required += [_required_words(pattern) for pattern in patterns]
 
     def _pattern(self, phrase: str) -> list[dict]:
         """Token pattern for a lower-case phrase: '*' is one optional token, 'a|b' alternatives."""
@@ -302,19 +307,34 @@ class CueFinder:
         doc = self.tokenizer(text.lower())
         lowers = [t.text for t in doc]
         scope = negation_scope(lowers)
-        return Reading(doc, lowers, scope, self.cues(doc, scope))
+        return Reading(doc, lowers, scope, self.cues(doc, scope, lowers))
 
-    def cues(self, doc: Doc, scope: list[bool] | None = None) -> list[Cue]:
+    def cues(self, doc: Doc, scope: list[bool] | None = None, lowers: list[str] | None = None) -> list[Cue]:
         """All cues of ``doc``, in token order, each marked when a negator governs it."""
+        if lowers is None:
+            lowers = [t.lower_ for t in doc]
         if scope is None:
-            scope = negation_scope([t.lower_ for t in doc])
+            scope = negation_scope(lowers)
         found: list[Cue] = []
         strings = self.vocab.strings
-        for match_id, start, end in [*self.matcher(doc), *self.phrases(doc)]:
+        words = set(lowers)
+        possible = any(all(words & alternatives for alternatives in need) for need in self.required)
+        for match_id, start, end in [*(self.matcher(doc) if possible else ()), *self.phrases(doc)]:
             cue_id = strings[match_id]
             found.append(Cue(cue_id, start, end, any(scope[start:end])))
         found.sort(key=lambda c: (c.start, c.end, c.id))
         return found
+
+
+def _required_words(pattern: list[dict]) -> list[frozenset[str]]:
+    """The lower-case words each non-optional token of a Matcher pattern may be."""
+    need = []
+    for token in pattern:
+        if "OP" in token:
+            continue
+        lower = token["LOWER"]
+        need.append(frozenset(lower["IN"]) if isinstance(lower, dict) else frozenset([lower]))
+    return need
 
 
 def negation_scope(lowers: list[str]) -> list[bool]:
