@@ -92,6 +92,8 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
         memo.clear()
     spans: list[tuple[Clause, int, int, tuple[str, str | None]]] = []
     pending: dict[tuple[str, str | None], int] = {}
+    # The readings this call uses, held here: another thread may clear the shared memo meanwhile.
+    readings: dict[tuple[str, str | None], tuple] = {}
     rows = []
     # Lead-ins of enclosing paragraphs, by indentation, for lists written as indented paragraphs.
     indented: list[tuple[int, str]] = []
@@ -125,9 +127,13 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
             context = " ".join(context_parts) or None
             key = (text, context)
             spans.append((clause, start, end, key))
-            if key not in memo and key not in pending:
-                pending[key] = len(rows)
-                rows.append(model.row(unit_features(finder, text, context)))
+            if key not in readings and key not in pending:
+                known = memo.get(key)
+                if known is not None:
+                    readings[key] = known
+                else:
+                    pending[key] = len(rows)
+                    rows.append(model.row(unit_features(finder, text, context)))
             # A unit ending with a colon is the lead-in of the units after it in the same clause.
             if _LEAD_IN.search(text):
                 previous = text
@@ -142,10 +148,10 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
                 if doc is None:
                     doc = finder.doc(text)
                 found.append((kind, round(min(1.0, max(0.0, probability)), 4), extract(kind, text, doc)))
-            memo[(text, context)] = tuple(found)
+            readings[(text, context)] = memo[(text, context)] = tuple(found)
     terms: list[Term] = []
     for clause, start, end, key in spans:
-        for kind, confidence, params in memo[key]:
+        for kind, confidence, params in readings[key]:
             terms.append(
                 Term(
                     kind=kind,
