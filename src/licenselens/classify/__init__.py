@@ -142,12 +142,8 @@ def classify(clauses: list[Clause], *, predictor: Predictor | None = None) -> li
             indented.append((indent, last))
     if rows:
         for (text, context), predicted in zip(pending, model.predict(rows, [key[0] for key in pending])):
-            doc = None
-            found = []
-            for kind, probability in predicted:
-                if doc is None:
-                    doc = finder.doc(text)
-                found.append((kind, round(min(1.0, max(0.0, probability)), 4), extract(kind, text, doc)))
+            # Only the regions of restrict-persons need the tokenized text; extract tokenizes it then.
+            found = [(kind, round(min(1.0, max(0.0, probability)), 4), extract(kind, text)) for kind, probability in predicted]
             readings[(text, context)] = memo[(text, context)] = tuple(found)
     terms: list[Term] = []
     for clause, start, end, key in spans:
