@@ -19,6 +19,24 @@ Printed:
   kinds that the predictions find somewhere in that document (averaged over
   documents, and pooled), and the fraction of restricted documents where at
   least one restriction is found.
+
+Measured on 7,663 units, 147 documents, 110 families, 5 grouped folds:
+
+================================================ ======== ============ ===========
+features / training                              macro-F1 restriction  restricted
+                                                          recall       documents
+                                                          (mean)       with a find
+================================================ ======== ============ ===========
+words, bigrams, cues, lead-in (before)           0.717    0.687        0.875
++ deontic frames (``f:``, shipped)               0.721    0.701        0.875
+================================================ ======== ============ ===========
+
+Measured and not kept (macro-F1 not better): Snowball stems instead of the
+suffix stripper (0.716); keeping only features seen in two or more families
+(0.712); a first-stage grant/condition/restriction/info layer stacked on
+out-of-fold scores (0.705, restriction recall 0.754); a global threshold shift
+chosen by inner grouped CV (0.718, restriction recall 0.719); blending with a
+cue-and-frame-only model (0.664, restriction recall 0.758); C = 8 (0.701).
 """
 
 from __future__ import annotations

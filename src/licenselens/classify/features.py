@@ -6,6 +6,11 @@ A feature is a string; the prefix says where it comes from:
   the scope of a negation;
 - ``c:`` a cue id, ``cn:`` a cue in the scope of a negation, ``cc:`` a pair
   of cues in the unit (e.g. ``prohibit-modal+non-commercial``);
+- ``f:`` a deontic frame: an action word (modify, distribute, credit, study,
+  consent, compete, commercial; see ``ACTIONS``) read with the modality that
+  governs it, ``neg`` / ``must`` / ``may`` / ``none`` (e.g. ``f:neg:modify``
+  for "you may not alter or adapt"), so that other wordings of the same
+  prohibition or obligation share a feature;
 - ``s:`` the shape of the unit (all capitals, a quoted term followed by
   "means", a lead-in ending with a colon, very short);
 - ``x:``, ``xc:``, ``xcn:`` words and cues of the lead-in context (the parent
@@ -105,9 +110,46 @@ def unit_features(finder: CueFinder, text: str, context: str | None = None) -> l
     for i, a in enumerate(seen):
         for b in seen[i + 1 :]:
             feats.append("cc:" + "+".join(sorted((a, b))))
+    feats.extend(_frames(reading.lowers, negated, reading.cues, ctx_negative))
     feats.extend(_shape(body))
     feats.extend(ctx_feats)
     return feats
+
+
+# Action classes of the deontic frames: the thing a unit permits, requires or forbids, by word prefix.
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "modify": ("modif", "alter", "adapt", "derivat", "translat", "transform", "fine-tun", "finetun", "remix", "chang"),
+    "distribute": ("distribut", "redistribut", "sublicens", "rent", "lease", "sell", "resell", "lend", "transfer", "publish", "share", "convey"),
+    "credit": ("credit", "acknowledg", "attribut", "cite", "citation", "display", "prominent", "notice"),
+    "study": ("revers", "decompil", "disassembl", "inspect", "study", "benchmark"),
+    "consent": ("consent", "approv", "permission", "authoriz", "authoris"),
+    "compete": ("compet", "rival", "substitut"),
+    "commercial": ("commercial", "revenue", "monetiz", "profit", "fee"),
+}
+_NOT_ACTIONS = ("alternat", "rental", "shareholder", "prominently")
+
+
+@lru_cache(maxsize=1 << 16)
+def _action(lower: str) -> str | None:
+    """The action class of a lower-cased token, or None."""
+    if lower.startswith(_NOT_ACTIONS):
+        return None
+    return next((a for a, prefixes in ACTIONS.items() if lower.startswith(prefixes)), None)
+
+
+def _frames(lowers: list[str], negated: list[bool], cues, ctx_negative: bool) -> list[str]:
+    """Deontic frames: each action word read with the modality governing it ("f:neg:modify", "f:must:credit")."""
+    prohibits = ctx_negative or any(c.id in PROHIBITING for c in cues)
+    obliges = any(c.id == "obligation" and not c.negated for c in cues)
+    permits = any(c.id in PERMITTING and not c.negated for c in cues)
+    out: list[str] = []
+    for i, lower in enumerate(lowers):
+        action = _action(lower)
+        if action is None:
+            continue
+        mode = "neg" if (negated[i] or prohibits) else "must" if obliges else "may" if permits else "none"
+        out.append(f"f:{mode}:{action}")
+    return out
 
 
 # Cues that make a lead-in prohibiting: its list items are things not to do.
