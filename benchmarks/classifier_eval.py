@@ -35,7 +35,8 @@ Measured and not kept (macro-F1 not better): Snowball stems instead of the
 suffix stripper (0.716); keeping only features seen in two or more families
 (0.712); a first-stage grant/condition/restriction/info layer stacked on
 out-of-fold scores (0.705, restriction recall 0.754); a global threshold shift
-chosen by inner grouped CV (0.718, restriction recall 0.719); blending with a
+chosen by inner grouped CV (0.718, restriction recall 0.719); C chosen from
+16, 64, 256 by inner grouped CV (0.717; the choice varied from fold to fold); blending with a
 cue-and-frame-only model (0.664, restriction recall 0.758); C = 8 (0.701).
 """
 
