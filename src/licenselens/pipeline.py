@@ -55,10 +55,13 @@ _lock = threading.Lock()
 
 
 def clear_memo() -> None:
-    """Forget every memoized analysis (benchmarks use it to measure cold paths)."""
+    """Forget every memoized analysis and unit reading (benchmarks use it to measure cold paths)."""
+    from licenselens.classify import clear_memo as clear_unit_memo
+
     with _lock:
         _memo.clear()
         _identified_memo.clear()
+    clear_unit_memo()
 
 
 def normalized_sha256(text: str) -> str:
