@@ -22,7 +22,6 @@ import re
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 from licenselens.identify import identify
 from licenselens.identify.references import curated_index

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from licenselens.errors import InputError
-from licenselens.model import SkipNote
 from licenselens.scan.interface import Found, LicenseSource, Package, TextRef, read_small, reason_of
 
 _SPDX_NONE = {"NOASSERTION", "NONE", ""}
