@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from scan_support import FIXTURES
 
+from licenselens.declared import from_npm
 from licenselens.errors import InputError
 from licenselens.model import SkipNote
 from licenselens.scan.interface import Package
 from licenselens.scan.model_repo import ModelRepository, read_front_matter
-from licenselens.scan.node import NodeModules, PackageLock, declared_of
+from licenselens.scan.node import NodeModules, PackageLock
 from licenselens.scan.python_env import PythonEnvironment
 from licenselens.scan.requirements import RequirementFile
 from licenselens.scan.sbom import Sbom
@@ -77,6 +78,9 @@ def test_node_modules_reads_legacy_licenses_scopes_nesting_and_skips_invalid_jso
 
 
 def test_declared_of_package_json_variants():
+    def declared_of(manifest):
+        return from_npm(manifest).original or None
+
     assert declared_of({"license": {"type": "MIT"}}) == "MIT"
     assert declared_of({"licenses": {"type": "ISC"}}) == "ISC"
     assert declared_of({"licenses": ["MIT"]}) == "MIT"

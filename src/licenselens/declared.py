@@ -373,7 +373,8 @@ def from_npm(manifest: Mapping) -> DeclaredLicense:
     if isinstance(value, Mapping):
         value = value.get("type")
     if isinstance(value, str) and value.strip():
-        if value.strip().upper() == "UNLICENSED":
+        value = value.strip()
+        if value.upper() == "UNLICENSED":
             return _unknown(value, "UNLICENSED: the package grants no license")
         return read_declared(value)
     legacy = manifest.get("licenses")

@@ -6,27 +6,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from licenselens.declared import from_npm
 from licenselens.model import SkipNote
 from licenselens.scan.interface import Found, LicenseSource, Package, TextRef, is_license_name, read_small, reason_of, text_kind
-
-
-def declared_of(manifest: dict) -> str | None:
-    """The declared license of a package.json: ``license`` (string or legacy object) or legacy ``licenses``."""
-    value = manifest.get("license")
-    if isinstance(value, dict):
-        value = value.get("type")
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    legacy = manifest.get("licenses")
-    if isinstance(legacy, (dict, str)):
-        legacy = [legacy]
-    if isinstance(legacy, list):
-        names = [item.get("type") if isinstance(item, dict) else item for item in legacy]
-        names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
-        if names:
-            # The legacy array listed alternatives the user may choose from.
-            return " OR ".join(names) if len(names) > 1 else names[0]
-    return None
 
 
 class NodeModules(LicenseSource):
@@ -92,9 +74,7 @@ class NodeModules(LicenseSource):
             return SkipNote(path=str(manifest_path), reason="invalid package.json (not an object)")
         name = manifest.get("name") if isinstance(manifest.get("name"), str) else package_dir.name
         version = manifest.get("version") if isinstance(manifest.get("version"), str) else None
-        package = Package(name=name, version=version, source=self.name, location=str(manifest_path),
-                          declared=declared_of(manifest))
-        package.read_declared(_from_npm(manifest))
+        package = _package(name, version, str(manifest_path), manifest)
         try:
             children = sorted(package_dir.iterdir())
         except OSError as exc:
@@ -132,10 +112,7 @@ class PackageLock(LicenseSource):
                 if not key or not isinstance(entry, dict) or entry.get("link"):
                     continue  # "" is the root project; links point at another entry
                 name = entry.get("name") or key.rsplit("node_modules/", 1)[-1]
-                package = Package(name=str(name), version=entry.get("version"), source=self.name,
-                                  location=f"{self.path}#{key}", declared=declared_of(entry))
-                package.read_declared(_from_npm(entry))
-                yield package
+                yield _package(str(name), entry.get("version"), f"{self.path}#{key}", entry)
             return
         for name, entry in sorted((lock.get("dependencies") or {}).items()):
             if isinstance(entry, dict):
@@ -149,7 +126,9 @@ def _json_problem(exc: Exception) -> str:
     return message if message.startswith("file too large") else f"invalid JSON ({message})"
 
 
-def _from_npm(manifest: dict):
-    from licenselens.declared import from_npm
-
-    return from_npm(manifest)
+def _package(name: str, version: str | None, location: str, manifest: dict) -> Package:
+    """A package whose declared license is read once from its package.json (or lockfile entry)."""
+    reading = from_npm(manifest)
+    package = Package(name=name, version=version, source="node", location=location, declared=reading.original or None)
+    package.read_declared(reading)
+    return package
