@@ -13,10 +13,10 @@ import sys
 import types
 from pathlib import Path
 
-from licenselens.model import ScanResult
+from licenselens.model import ScanResult, SkipNote
 from licenselens.policy import Policy, evaluate
 from licenselens.scan.directory import LicenseFiles
-from licenselens.scan.engine import Analyser, analyse_all, build_package, collect, read_texts, stats
+from licenselens.scan.engine import Analyser, analyse_all, build_package, collect, display_path, read_texts, stats
 from licenselens.scan.interface import LicenseSource, Package
 from licenselens.scan.model_repo import ModelRepository
 from licenselens.scan.node import NodeModules, PackageLock
@@ -132,12 +132,9 @@ def _unique(packages: list[Package]) -> list[Package]:
     return out
 
 
-def _dedupe_notes(notes, root):
-    from licenselens.model import SkipNote
-    from licenselens.scan.engine import display_path
-
+def _dedupe_notes(notes: list[SkipNote], root: Path | None) -> list[SkipNote]:
     seen: set[tuple[str, str]] = set()
-    out = []
+    out: list[SkipNote] = []
     for note in notes:
         shown = display_path(note.path, root)
         if (shown, note.reason) not in seen:
