@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from licenselens.errors import InputError
@@ -26,6 +27,9 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (namespace, key)
 ) WITHOUT ROWID
 """
+
+#: Pauses (seconds) between attempts to set up a cache another process is setting up; None: give up.
+_OPEN_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, None)
 
 
 def default_cache_path() -> Path:
@@ -43,12 +47,23 @@ class ResultCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False, isolation_level=None)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute(_SCHEMA)
+            self._set_up()
         except (OSError, sqlite3.Error) as exc:
             raise InputError(str(self.path), f"cannot open cache: {exc}") from None
         self._lock = threading.Lock()
+
+    def _set_up(self) -> None:
+        # SQLite skips the busy timeout while another process sets up the same file: retry instead.
+        for wait in _OPEN_RETRIES:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                self._conn.execute(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if wait is None or ("locked" not in str(exc) and "busy" not in str(exc)):
+                    raise
+                time.sleep(wait)
 
     def get(self, namespace: str, key: str) -> str | None:
         with self._lock:
