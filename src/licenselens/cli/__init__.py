@@ -8,11 +8,8 @@ from typing import Annotated
 import typer
 
 from licenselens import __version__
-from licenselens.cli import analyze, explain, schema
-from licenselens.cli import check, scan
-from licenselens.cli import compat
-from licenselens.cli import identify
-from licenselens.cli import diff, serve
+from licenselens.cli import analyze, check, compat, diff, explain, identify, scan, schema, serve
+
 
 class _CommandLine(typer.Typer):
     """The typer app, with usage errors on one line (like every other error) and exit 2."""

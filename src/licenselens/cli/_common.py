@@ -91,3 +91,14 @@ def emit(content: str) -> None:
         # Keep Python from complaining at exit about the closed pipe.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def deliver(report: str, output: Path | None, *, quiet: bool, summary: str) -> None:
+    """Write ``report`` to ``output`` (atomically) or, without one, to standard output;
+    ``quiet`` prints only the ``summary`` line instead."""
+    if output is not None:
+        write_atomically(output, report)
+    if quiet:
+        emit(summary + "\n")
+    elif output is None:
+        emit(report)

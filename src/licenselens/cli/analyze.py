@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, check_writable, emit, guarded, write_atomically
+from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, check_writable, deliver, emit, guarded
 from licenselens.errors import InputError
 
 
@@ -36,8 +37,9 @@ def failing(findings, fail_on: FailOn) -> bool:
 
     if fail_on is FailOn.NEVER:
         return False
-    worst_allowed = [s.value for s in SEVERITY_ORDER].index(fail_on.value)
-    return any([s.value for s in SEVERITY_ORDER].index(f.severity.value) <= worst_allowed for f in findings)
+    order = [s.value for s in SEVERITY_ORDER]
+    worst_allowed = order.index(fail_on.value)
+    return any(order.index(f.severity.value) <= worst_allowed for f in findings)
 
 
 def _use_color(output: Path | None) -> bool:
@@ -76,20 +78,11 @@ def analyze(
     source, data = read_input(file)
     from licenselens.cache import open_cache
 
-    results = open_cache(cache, enabled=not no_cache)
-    try:
+    with open_cache(cache, enabled=not no_cache) or nullcontext() as results:
         analysis = analyze_bytes(data, path=source, identify=identify, cache=results)
-    finally:
-        if results is not None:
-            results.close()
 
     color = _use_color(output)
     width = shutil.get_terminal_size((100, 24)).columns if color else 100
     report = formatter(format.value).format(analysis, color=color, width=width)
-    if output is not None:
-        write_atomically(output, report)
-    if quiet:
-        emit(summary_line(analysis) + "\n")
-    elif output is None:
-        emit(report)
+    deliver(report, output, quiet=quiet, summary=summary_line(analysis))
     raise typer.Exit(EXIT_FINDINGS if failing(analysis.findings, fail_on) else EXIT_OK)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, check_writable, emit, guarded, write_atomically
+from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, check_writable, deliver, guarded
 from licenselens.cli.analyze import FailOn, failing
 from licenselens.errors import InputError
 
@@ -48,18 +49,9 @@ def diff(
     if output is not None:
         check_writable(output)
     inputs = [read_input(old), read_input(new)]
-    results = open_cache(cache, enabled=not no_cache)
-    try:
+    with open_cache(cache, enabled=not no_cache) or nullcontext() as results:
         before, after = (analyze_bytes(data, path=source, cache=results) for source, data in inputs)
-    finally:
-        if results is not None:
-            results.close()
     result = compare(before, after)
     report = render(result, format.value)
-    if output is not None:
-        write_atomically(output, report)
-    if quiet:
-        emit(summary(result) + "\n")
-    elif output is None:
-        emit(report)
+    deliver(report, output, quiet=quiet, summary=summary(result))
     raise typer.Exit(EXIT_FINDINGS if failing(result.added_findings, fail_on) else EXIT_OK)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, emit, guarded, write_atomically
+from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, deliver, guarded
 
 
 class ScanOutput(StrEnum):
@@ -75,10 +75,5 @@ def scan(
     color = fmt is ScanOutput.TABLE and output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size((120, 24)).columns if color else 120
     report = scan_formatter(fmt.value).format(result, color=color, width=width) if output is not None or not quiet else ""
-    if output is not None:
-        write_atomically(output, report)
-    if quiet:
-        emit(summary_line(result) + "\n")
-    elif output is None:
-        emit(report)
+    deliver(report, output, quiet=quiet, summary=summary_line(result))
     raise typer.Exit(EXIT_OK if result.passed else EXIT_FINDINGS)
