@@ -238,7 +238,7 @@ def test_cached_result_is_reused_and_identical(military, tmp_path, monkeypatch):
     first = run("analyze", str(military), "--format", "json", "--cache", str(db))
     licenselens.pipeline.clear_memo()
 
-    def no_analysis(text):
+    def no_analysis(*_):
         raise AssertionError("analysed again despite the cache")
 
     monkeypatch.setattr(licenselens.pipeline, "_run", no_analysis)

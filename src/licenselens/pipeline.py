@@ -18,7 +18,6 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +28,7 @@ from licenselens.model import Analysis, Clause, Identified, Source, Term
 if TYPE_CHECKING:  # pragma: no cover
     from licenselens.cache import ResultCache
     from licenselens.reason import Reasoning
+    from licenselens.text import NormalizedText
 
 #: Namespace of analyses in the persistent result cache.
 CACHE_NAMESPACE = "analysis"
@@ -68,17 +68,19 @@ def normalized_sha256(text: str) -> str:
     """The memo key of a text: SHA-256 of its normalized form."""
     from licenselens.text import normalize
 
-    return hashlib.sha256(normalize(text).text.encode("utf-8")).hexdigest()
+    return _digest(normalize(text))
 
 
-def _run(text: str) -> _Result:
+def _digest(nt: NormalizedText) -> str:
+    return hashlib.sha256(nt.text.encode("utf-8")).hexdigest()
+
+
+def _run(text: str, nt: NormalizedText) -> _Result:
     from licenselens.classify import classify
     from licenselens.reason import reason
     from licenselens.segment import segment
-    from licenselens.text import normalize
 
-    nt = normalize(text)
-    key = hashlib.sha256(nt.text.encode("utf-8")).hexdigest()
+    key = _digest(nt)
     with _lock:
         hit = _memo.get(key)
         if hit is not None and hit.original == text:
@@ -121,9 +123,10 @@ def producer_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(text: str, *, identify: bool = False) -> str:
-    """The persistent-cache key of a text (see the module documentation)."""
-    normalized = normalized_sha256(text)
+def cache_key(text: str, *, identify: bool = False, nt: NormalizedText | None = None) -> str:
+    """The persistent-cache key of a text (see the module documentation); ``nt``, when the
+    caller has it, is the text already normalized."""
+    normalized = _digest(nt) if nt is not None else normalized_sha256(text)
     original = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return f"{producer_version()}:{normalized}:{original}" + (":identified" if identify else "")
 
@@ -131,14 +134,14 @@ def cache_key(text: str, *, identify: bool = False) -> str:
 _identified_memo: OrderedDict[str, Identified | None] = OrderedDict()
 
 
-def nearest_license(text: str) -> Identified | None:
+def nearest_license(text: str, nt: NormalizedText | None = None) -> Identified | None:
     """The known license the bulk of the text is (``licenselens.identify.best_match``), memoized.
-    It explains the text; it never changes a verdict."""
+    It explains the text; it never changes a verdict. ``nt``: the text already normalized."""
     from licenselens.identify import best_match
     from licenselens.text import normalize
 
-    nt = normalize(text)
-    key = hashlib.sha256(nt.text.encode("utf-8")).hexdigest()
+    nt = nt if nt is not None else normalize(text)
+    key = _digest(nt)
     with _lock:
         if key in _identified_memo:
             return _identified_memo[key]
@@ -167,7 +170,10 @@ def analyze_text(
     """
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(source.path, f"text too long to be a license ({len(text):,} characters; limit {MAX_TEXT_CHARS:,})")
-    key = cache_key(text, identify=identify) if cache is not None else None
+    from licenselens.text import normalize
+
+    nt = normalize(text)
+    key = cache_key(text, identify=identify, nt=nt) if cache is not None else None
     if cache is not None:
         stored = cache.get(CACHE_NAMESPACE, key)
         if stored is not None:
@@ -177,9 +183,9 @@ def analyze_text(
                 return body.model_copy(update=update)
             except ValueError:
                 pass  # an unreadable entry costs a recomputation
-    r = _run(text)
+    r = _run(text, nt)
     if identified is None and identify:
-        identified = nearest_license(text)
+        identified = nearest_license(text, nt)
     analysis = Analysis(
         source=source,
         identified=identified,
