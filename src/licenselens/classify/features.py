@@ -161,6 +161,8 @@ PERMITTING = frozenset({"permission", "grant", "commercial-permitted", "royalty-
 
 @lru_cache(maxsize=256)
 def _context_features(finder: CueFinder, context: str) -> tuple[tuple[str, ...], bool]:
+    """Features of a lead-in (its words and cues, in the context block) and whether it prohibits;
+    cached, since the items of one list share their lead-in."""
     full = strip_marker(context)
     tail = full[-CONTEXT_CHARS:]
     reading = finder.read(tail)
@@ -178,11 +180,6 @@ def _context_features(finder: CueFinder, context: str) -> tuple[tuple[str, ...],
     if negative:
         feats.append("x:<prohibiting>")
     return tuple(feats), negative
-
-
-def context_features(finder: CueFinder, context: str) -> list[str]:
-    """Features of a lead-in: its words and cues, in the context block (cached: list items share it)."""
-    return list(_context_features(finder, context)[0])
 
 
 def _shape(text: str) -> list[str]:
