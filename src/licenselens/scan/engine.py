@@ -60,7 +60,11 @@ class TextAnalysis:
 
     @classmethod
     def from_json(cls, raw: str) -> TextAnalysis:
-        data = json.loads(raw)
+        return cls.from_data(json.loads(raw))
+
+    @classmethod
+    def from_data(cls, data: dict) -> TextAnalysis:
+        """The analysis of ``to_json`` output already decoded."""
         return cls(
             identified=Identified.model_validate(data["identified"]) if data["identified"] else None,
             verdict=Verdict(data["verdict"]),
@@ -71,11 +75,6 @@ class TextAnalysis:
 
 #: Turns a decoded text into its analysis; the default runs identify and the analyze pipeline.
 Analyser = Callable[[str], TextAnalysis]
-
-
-def analyse_text(text: str) -> TextAnalysis:
-    """Identify (explains) and analyse (decides) one license text."""
-    return _analyse(text)[0]
 
 
 def _analyse(text: str) -> tuple[TextAnalysis, bool]:
@@ -289,7 +288,7 @@ def analyse_all(
     progress: bool = False,
 ) -> tuple[dict[str, TextAnalysis | str], int]:
     """Analyse each distinct text once (cache first); return results by hash (or an error) and the count computed."""
-    results: dict[str, TextAnalysis | str] = {}
+    results: dict[str, str] = {}
     version = analysis_version()
     keys = {sha: f"{sha}:{version}" for sha in texts}
     if cache is not None and keys:
@@ -305,8 +304,8 @@ def analyse_all(
         results.update(computed)
     decoded: dict[str, TextAnalysis | str] = {}
     for sha, raw in results.items():
-        data = json.loads(raw) if isinstance(raw, str) else raw
-        decoded[sha] = data["error"] if "error" in data else TextAnalysis.from_json(raw)
+        data = json.loads(raw)
+        decoded[sha] = data["error"] if "error" in data else TextAnalysis.from_data(data)
     return decoded, runs
 
 
@@ -333,7 +332,8 @@ def _compute(missing: list[str], texts: dict[str, str], *, jobs: int, analyser: 
         groups: dict[str, list[str]] = {}
         for sha in missing:
             groups.setdefault(shape_key(texts[sha]), []).append(sha)
-        leaders = [members[0] for members in groups.values()]
+        same_shape = {members[0]: members[1:] for members in groups.values()}
+        leaders = list(same_shape)
         runs = 0
         with _Runner(jobs, len(leaders)) as run:
             followers: list[str] = []
@@ -346,7 +346,7 @@ def _compute(missing: list[str], texts: dict[str, str], *, jobs: int, analyser: 
                         bar.advance()
                     continue
                 out[sha] = data["result"]
-                members = groups[shape_key(texts[sha])][1:]
+                members = same_shape[sha]
                 if data["shareable"]:
                     leader = TextAnalysis.from_json(data["result"])
                     for other in members:
