@@ -88,13 +88,10 @@ def _text(value: object, name: str) -> str:
 
 def analyse(text: str, name: str) -> Analysis:
     """Analyse one pasted text (serialized with the other requests)."""
-    from licenselens.pipeline import analyze_text
-    from licenselens.model import Source
-    import hashlib
+    from licenselens import analyze
 
-    source = Source(path=name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
     with _analysis_lock:
-        return analyze_text(text, source=source)
+        return analyze(text, path=name)
 
 
 def compare_texts(old: str, new: str):
