@@ -12,17 +12,17 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import yaml
 
 from licenselens import expression as ex
 from licenselens.compat.profile import Identity, Profile, build_profile, identity_from_spdx, identity_from_text
+from licenselens.declared import to_spdx
 from licenselens.errors import InputError
 from licenselens.model import Analysis
 from licenselens.resources import corpus_path
@@ -132,9 +132,7 @@ def profile_of(source: LicenseSource) -> Profile | None:
     if identity.family is None:
         family, version = identity_from_text(source.label, source.text)
         identity = Identity(source.label, source.spdx, family, version, source.or_later)
-    identity = Identity(
-        identity.label, identity.spdx, identity.family, identity.version, identity.or_later, key[2]
-    )
+    identity = replace(identity, text_hash=key[2])
     analysis = analyze_text(source.text, source.label if source.origin == "path" else None)
     found = build_profile(identity, analysis)
     _PROFILES[key] = found
@@ -173,21 +171,10 @@ def _declared_alias(arg: str) -> str | None:
     if ex.is_valid(arg) or re.search(r"[\s()]", arg.strip()):
         return None
     try:
-        from licenselens import declared  # optional stage; absent in minimal builds
-    except ImportError:
+        value = to_spdx(arg)
+    except InputError:  # a name it cannot read is left to the expression parser to report
         return None
-    for name in ("to_spdx", "normalize_declared", "spdx_of"):
-        fn = getattr(declared, name, None)
-        if fn is None:
-            continue
-        try:
-            result = fn(arg)
-        except Exception:  # a mapper that cannot read the name leaves the expression parser to report it
-            return None
-        value = getattr(result, "spdx", result)
-        if isinstance(value, str) and value and value != arg:
-            return value
-    return None
+    return value if value != arg else None
 
 
 def resolve_leaf(leaf: ex.License | ex.LicenseRef) -> LicenseSource:
