@@ -7,6 +7,7 @@ at the top level hold the texts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +78,6 @@ def declared_of(meta: dict) -> tuple[str | None, list[str]]:
 
 
 def _ref_id(name: str) -> str:
-    import re
-
     return re.sub(r"[^A-Za-z0-9.\-]+", "-", name.strip()).strip("-") or "other"
 
 
@@ -132,7 +131,7 @@ class ModelRepository(LicenseSource):
                     package.declared, notes = declared_of(meta)
                     package.notes.extend(notes)
                     if package.declared is not None:
-                        from licenselens.declared import from_model_card
+                        from licenselens.declared import from_model_card  # loaded only when a card declares one
 
                         name = meta.get("license_name")
                         package.read_declared(from_model_card(meta.get("license"), name if isinstance(name, str) else None))

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from licenselens.declared import from_npm
 from licenselens.model import SkipNote
 from licenselens.scan.interface import Found, LicenseSource, Package, TextRef, is_license_name, read_small, reason_of, text_kind
 
@@ -128,6 +127,8 @@ def _json_problem(exc: Exception) -> str:
 
 def _package(name: str, version: str | None, location: str, manifest: dict) -> Package:
     """A package whose declared license is read once from its package.json (or lockfile entry)."""
+    from licenselens.declared import from_npm  # loaded only when a scan finds packages
+
     reading = from_npm(manifest)
     package = Package(name=name, version=version, source="node", location=location, declared=reading.original or None)
     package.read_declared(reading)
