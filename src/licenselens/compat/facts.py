@@ -87,4 +87,5 @@ def pair_fact(inbound: str, outbound: str, use: str) -> PairFact | None:
 
 
 def exception_fact(exception: str) -> ExceptionFact | None:
+    """What is known of an SPDX exception (case-insensitive), if anything."""
     return facts().exceptions.get(exception.lower())
