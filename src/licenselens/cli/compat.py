@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -45,12 +46,8 @@ def compat(
     from licenselens.compat.render import to_json, to_text
     from licenselens.model import CompatVerdict
 
-    store = open_cache(cache, enabled=not no_cache)
-    try:
+    with open_cache(cache, enabled=not no_cache) or nullcontext() as store:
         result = run(list(inbound), outbound, use=use.value, integration=integration.value, cache=store)
-    finally:
-        if store is not None:
-            store.close()
     emit(to_json(result) if format is CompatFormat.JSON else to_text(result, use=use.value))
     ok = result.verdict in (CompatVerdict.COMPATIBLE, CompatVerdict.CONDITIONAL)
     raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)
