@@ -133,13 +133,11 @@ def _anchor(clause_id: str) -> str:
 def analysis_html(analysis: Analysis) -> str:
     """The analysis as an HTML fragment: verdict, freedoms, findings (clause id, line, quoted
     evidence) and every clause with the spans of its findings and terms highlighted."""
+    from licenselens.report.html import freedom_rows
     from licenselens.report.interface import summary_line
 
     e = escape
-    rows = "".join(
-        f"<tr><td>{e(f.value)}</td><td class='{e(v.status.value)}'>{e(v.status.value)}</td><td>{e(', '.join(v.findings) or '-')}</td></tr>"
-        for f, v in analysis.freedoms.items()
-    )
+    rows = freedom_rows(analysis)
     wash = " <span class='restricted'>openwashing</span>" if analysis.openwashing else ""
     parts = [
         f"<h2>Verdict: <span class='{e(analysis.verdict.value)}'>{e(analysis.verdict.value)}</span>{wash}</h2>",

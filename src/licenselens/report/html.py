@@ -16,6 +16,15 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 """
 
 
+def freedom_rows(analysis: Analysis) -> str:
+    """One table row per freedom: its name, its status (as a CSS class too) and its deciding findings."""
+    e = escape
+    return "".join(
+        f"<tr><td>{e(f.value)}</td><td class='{e(v.status.value)}'>{e(v.status.value)}</td><td>{e(', '.join(v.findings) or '-')}</td></tr>"
+        for f, v in analysis.freedoms.items()
+    )
+
+
 class HtmlFormat(AnalysisFormat):
     name = "html"
     suffix = ".html"
@@ -23,10 +32,7 @@ class HtmlFormat(AnalysisFormat):
     def format(self, analysis: Analysis, *, color: bool = False, width: int | None = None) -> str:
         e = escape
         source = analysis.source.path or "text"
-        rows = "".join(
-            f"<tr><td>{e(f.value)}</td><td class='{e(v.status.value)}'>{e(v.status.value)}</td><td>{e(', '.join(v.findings) or '-')}</td></tr>"
-            for f, v in analysis.freedoms.items()
-        )
+        rows = freedom_rows(analysis)
         findings = "".join(
             f"<tr><td class='{e(f.severity.value)}'>{e(f.severity.value)}</td><td>{e(f.id)}<br><small>{e(f.rule)}</small></td>"
             f"<td>{e(f.clause)}<br><small>line {f.line}</small></td><td>{e(f.message)}<blockquote>{e(f.evidence)}</blockquote></td></tr>"
