@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from licenselens.errors import InputError
 from licenselens.scan.directory import LicenseFiles
-from licenselens.scan.interface import LicenseSource, is_license_name
+from licenselens.scan.interface import Found, LicenseSource, Package, TextRef, is_license_name, text_kind
 from licenselens.scan.model_repo import ModelRepository, looks_like_model_repo
 from licenselens.scan.node import NodeModules, PackageLock
 from licenselens.scan.python_env import PythonEnvironment, site_dirs_of_folder, site_dirs_of_python
@@ -106,8 +107,6 @@ class _SingleFolderFiles(LicenseFiles):
         super().__init__(path.parent)
         self.path = path
 
-    def collect(self):
-        from licenselens.scan.interface import Package, TextRef, text_kind
-
+    def collect(self) -> Iterator[Found]:
         yield Package(name=self.path.name, version=None, source=self.name, location=str(self.path),
                       texts=[TextRef(self.path, text_kind(self.path.name))])
