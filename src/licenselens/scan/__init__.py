@@ -52,8 +52,9 @@ def scan(
 ) -> ScanResult:
     """Scan a folder or file (or the ``python`` environment) and judge it against ``policy``.
 
-    Raises ``InputError`` for a missing path, a malformed lock file or SBOM, or
-    an unusable cache; hostile content inside the tree becomes skip notes.
+    Raises ``InputError`` for a missing path, a malformed Python lock file or SBOM,
+    or an unusable cache; hostile content inside the tree (an invalid
+    ``package-lock.json`` included) becomes skip notes.
     """
     from licenselens.scan.discover import sources_for
 
