@@ -20,7 +20,7 @@ from licenselens.scan.engine import Analyser, analyse_all, build_package, collec
 from licenselens.scan.interface import LicenseSource, Package
 from licenselens.scan.model_repo import ModelRepository
 from licenselens.scan.node import NodeModules, PackageLock
-from licenselens.scan.python_env import PythonEnvironment
+from licenselens.scan.python_env import PythonEnvironment, canonical_name
 from licenselens.scan.requirements import RequirementFile
 from licenselens.scan.sbom import Sbom
 
@@ -125,7 +125,7 @@ def _unique(packages: list[Package]) -> list[Package]:
     seen: set[tuple[str, str | None, bool]] = set()
     out: list[Package] = []
     for package in packages:
-        key = (re.sub(r"[-_.]+", "-", package.name).lower(), package.version, package.resolved)
+        key = (canonical_name(package.name), package.version, package.resolved)
         if key in seen and package.source != "model-repo":
             continue
         seen.add(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from email.parser import BytesHeaderParser
@@ -47,8 +48,6 @@ class PythonEnvironment(LicenseSource):
 
 def canonical_name(name: str) -> str:
     """PEP 503 normalized project name."""
-    import re
-
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
