@@ -169,7 +169,9 @@ def analysis_version() -> str:
     from licenselens.resources import data_dir
 
     package = Path(licenselens.__file__).resolve().parent
-    files = sorted(p for p in package.rglob("*.py") if not _PRODUCER_CODE_EXCLUDED & set(p.relative_to(package).parts[:-1]))
+    # Module names count as well as folders: ``web`` is ``web.py``.
+    files = sorted(p for p in package.rglob("*.py")
+                   if not _PRODUCER_CODE_EXCLUDED & set(p.relative_to(package).with_suffix("").parts))
     for name in ("model",):
         try:
             files += sorted(p for p in (data_dir("corpora") / name).rglob("*") if p.is_file())
