@@ -24,6 +24,7 @@ from licenselens import expression as ex
 from licenselens.compat.profile import Identity, Profile, build_profile, identity_from_spdx, identity_from_text
 from licenselens.declared import to_spdx
 from licenselens.errors import InputError
+from licenselens.identify.references import split_front_matter
 from licenselens.model import Analysis
 from licenselens.resources import corpus_path
 
@@ -74,12 +75,7 @@ def _front_matter(path: Path) -> dict | None:
 
 def reference_text(ref: Reference) -> str:
     """The license text of a reference file, without its front matter."""
-    raw = ref.path.read_text(encoding="utf-8")
-    if raw.startswith("---"):
-        end = raw.find("\n---", 3)
-        if end > 0:
-            raw = raw[end + 4 :]
-    return raw.lstrip("\n")
+    return split_front_matter(ref.path.read_text(encoding="utf-8"))[1].lstrip("\n")
 
 
 # --- analysis, cached -------------------------------------------------------------------
