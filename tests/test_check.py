@@ -85,7 +85,7 @@ def test_pre_commit_hook_definition():
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["entry"] == "licenselens check"
     pattern = re.compile(hook["files"])
-    for name in ("README.md", "LICENSE", "models/x/LICENSE.txt", "USE_POLICY.md", "NOTICE"):
+    for name in ("README.md", "LICENSE", "models/x/LICENSE.txt", "models/x/license.txt", "USE_POLICY.md", "NOTICE"):
         assert pattern.search(name), name
     for name in ("src/license_check.py", "docs/README.rst"):
         assert not pattern.search(name), name
