@@ -14,28 +14,7 @@ from typer.testing import CliRunner
 from licenselens.cli import app
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "acme-model-license.txt"
-MIT = """MIT License
-
-Copyright (c) 2024 Example Author
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-"""
+MIT = (Path(__file__).resolve().parent / "fixtures" / "mit.txt").read_text(encoding="utf-8")
 MILITARY = MIT + "\nThis software may not be used for military purposes.\n"
 
 runner = CliRunner()
@@ -214,7 +193,7 @@ def test_json_output_validates_against_the_schema_command(military):
 
 def test_invalid_utf8_falls_back_to_latin1_and_is_analysed(tmp_path):
     path = tmp_path / "LICENSE.latin1"
-    path.write_bytes(MIT.replace("Example Author", "Jos\xe9 M\xfcller").encode("latin-1"))
+    path.write_bytes(MIT.replace("Jane Example", "Jos\xe9 M\xfcller").encode("latin-1"))
     result = run("analyze", str(path), "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert "Jos\u00e9 M\u00fcller" in json.loads(result.stdout)["clauses"][0]["text"] + "".join(
