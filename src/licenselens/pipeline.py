@@ -18,8 +18,6 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from licenselens.errors import InputError
@@ -98,29 +96,11 @@ def _run(text: str, nt: NormalizedText) -> _Result:
     return result
 
 
-@cache
 def producer_version() -> str:
-    """A digest of what produces an analysis: package version, shipped model,
-    grammar and the code of the analysing stages."""
-    import licenselens
-    from licenselens.resources import corpus_path, grammar_path
+    """A digest of what produces an analysis (``licenselens.resources.producer_digest``)."""
+    from licenselens.resources import producer_digest
 
-    digest = hashlib.sha256(licenselens.__version__.encode())
-    package = Path(licenselens.__file__).resolve().parent
-    files = [package / "text.py", package / "segment.py", package / "pipeline.py"]
-    for stage in ("classify", "reason"):
-        files += sorted((package / stage).rglob("*.py"))
-    for locate, name in ((corpus_path, "model"), (grammar_path, None)):
-        try:
-            folder = locate(name) if name else locate("license.lark").parent
-        except FileNotFoundError:
-            continue
-        files += sorted(p for p in folder.glob("*") if p.is_file())
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return producer_digest()
 
 
 def cache_key(text: str, *, identify: bool = False, nt: NormalizedText | None = None) -> str:

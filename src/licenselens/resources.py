@@ -6,6 +6,7 @@ In a wheel they sit inside the package (``licenselens/grammars``,
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -49,3 +50,36 @@ def private_cache_file(name: str) -> str | None:
         return str(path)
     except Exception:  # noqa: BLE001 - no cache directory: build every time
         return None
+
+
+# Code that does not change what an analysis or an identification says.
+_NOT_PRODUCER_CODE = frozenset({"cli", "report", "scan", "web", "__pycache__"})
+
+
+@cache
+def producer_digest() -> str:
+    """A digest of what produces analyses and identifications: the package version,
+    the code of the stages, the shipped model and the grammars.
+
+    Part of every result-cache key, so a new release, a retrained model or an edited
+    rule never reads a stale entry. It hashes files rather than importing the stages,
+    so a warm run never loads them.
+    """
+    import licenselens
+
+    # Module names count as well as folders: ``web`` is ``web.py``.
+    files = sorted(
+        p for p in _PACKAGE.rglob("*.py") if not _NOT_PRODUCER_CODE & set(p.relative_to(_PACKAGE).with_suffix("").parts)
+    )
+    for name in ("corpora", "grammars"):
+        try:
+            folder = data_dir(name)
+        except FileNotFoundError:
+            continue
+        pattern = "*" if name == "grammars" else "model/*"
+        files += sorted(f for f in folder.glob(pattern) if f.is_file())
+    digest = hashlib.sha256(licenselens.__version__.encode())
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

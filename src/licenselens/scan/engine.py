@@ -15,10 +15,10 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from licenselens.errors import InputError
+from licenselens.resources import producer_digest
 from licenselens.model import (
     Agreement,
     Finding,
@@ -154,40 +154,6 @@ def moved(result: TextAnalysis, source: str, target: str) -> TextAnalysis:
 
 
 # What produces a scan's analysis: the code of every stage, the shipped model and the grammars.
-_PRODUCER_CODE_EXCLUDED = frozenset({"cli", "report", "scan", "web", "__pycache__"})
-
-
-@cache
-def analysis_version() -> str:
-    """Part of every cache key: a digest of what produces an analysis and an identification.
-
-    It hashes files rather than importing the stages, so a warm scan never loads them.
-    """
-    from pathlib import Path
-
-    import licenselens
-    from licenselens.resources import data_dir
-
-    package = Path(licenselens.__file__).resolve().parent
-    # Module names count as well as folders: ``web`` is ``web.py``.
-    files = sorted(p for p in package.rglob("*.py")
-                   if not _PRODUCER_CODE_EXCLUDED & set(p.relative_to(package).with_suffix("").parts))
-    for name in ("model",):
-        try:
-            files += sorted(p for p in (data_dir("corpora") / name).rglob("*") if p.is_file())
-        except FileNotFoundError:
-            pass
-    try:
-        files += sorted(p for p in data_dir("grammars").glob("*") if p.is_file())
-    except FileNotFoundError:
-        pass
-    digest = hashlib.sha256(licenselens.__version__.encode())
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 @dataclass
 class Collected:
     packages: list[Package] = field(default_factory=list)
@@ -291,7 +257,7 @@ def analyse_all(
 ) -> tuple[dict[str, TextAnalysis | str], int]:
     """Analyse each distinct text once (cache first); return results by hash (or an error) and the count computed."""
     results: dict[str, str] = {}
-    version = analysis_version()
+    version = producer_digest()
     keys = {sha: f"{sha}:{version}" for sha in texts}
     if cache is not None and keys:
         for sha, raw in _cached(cache, keys).items():
