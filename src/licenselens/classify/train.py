@@ -112,6 +112,52 @@ def family(doc: str) -> str:
     return re.sub(r"(?:[-_.]?v?\d+(?:\.\d+)*)+(?:-[a-z]+)?$", "", key) or key
 
 
+# Two documents that copy each other's text (a license built on GPL-2.0's sections, an EULA on a
+# vendor's boilerplate) belong to one family even under unrelated keys: at least SHARED_UNITS identical
+# sentences of SHARED_CHARS or more, making up SHARED_FRACTION of the smaller document.
+SHARED_UNITS = 5
+SHARED_CHARS = 60
+SHARED_FRACTION = 0.25
+
+
+def document_families(examples: list[Example]) -> dict[str, str]:
+    """The family of every document: ``family()`` of its key, merged with documents it copies."""
+    from licenselens.classify import normalized
+
+    units: dict[str, set[str]] = {}
+    for ex in examples:
+        units.setdefault(ex.doc, set())
+        text = " ".join(normalized(ex.text).lower().split())
+        if len(text) >= SHARED_CHARS:
+            units[ex.doc].add(text)
+    parent = {doc: family(doc) for doc in units}
+    root = {fam: fam for fam in parent.values()}
+
+    def find(fam: str) -> str:
+        while root[fam] != fam:
+            root[fam] = root[root[fam]]
+            fam = root[fam]
+        return fam
+
+    holders: dict[str, list[str]] = {}
+    for doc, texts in units.items():
+        for text in texts:
+            holders.setdefault(text, []).append(doc)
+    shared: dict[tuple[str, str], int] = {}
+    for docs in holders.values():
+        for i, a in enumerate(docs):
+            for b in docs[i + 1 :]:
+                pair = (a, b) if a < b else (b, a)
+                shared[pair] = shared.get(pair, 0) + 1
+    for (a, b), count in sorted(shared.items()):
+        smaller = min(len(units[a]), len(units[b]))
+        if count >= SHARED_UNITS and count >= SHARED_FRACTION * smaller:
+            ra, rb = find(parent[a]), find(parent[b])
+            if ra != rb:
+                root[max(ra, rb)] = min(ra, rb)
+    return {doc: find(fam) for doc, fam in parent.items()}
+
+
 def featurize(examples: list[Example]) -> list[list[str]]:
     """Feature strings of every example, on normalized unit and context text."""
     from licenselens.classify import normalized
