@@ -1,5 +1,5 @@
 """``python -m licenselens.cli``: the same command line as ``licenselens``."""
 
-from licenselens.cli import app
+from licenselens.__main__ import main
 
-app(prog_name="licenselens")
+main()
