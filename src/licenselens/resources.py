@@ -53,7 +53,7 @@ def private_cache_file(name: str) -> str | None:
 
 
 # Code that does not change what an analysis or an identification says.
-_NOT_PRODUCER_CODE = frozenset({"cli", "report", "scan", "web", "__pycache__"})
+_NOT_PRODUCER_CODE = frozenset({"__main__", "cli", "report", "scan", "web", "__pycache__"})
 
 
 @cache

@@ -6,7 +6,7 @@
   SHA-256 of the annotation corpus, the feature vocabulary (in column order),
   the kinds (in row order), per-kind decision thresholds and training settings;
 - ``model.npz``: ``idf`` (n_features), ``coef`` (n_features x n_kinds),
-  ``intercept`` (n_kinds); ``coef`` is stored as float32 (loaded without pickle).
+  ``intercept`` (n_kinds); ``coef`` is stored as float32, the archive uncompressed (loaded without pickle).
 
 One binary logistic model per kind: probability = sigmoid(x . coef[:, k] + intercept[k]),
 the kind is predicted when the probability reaches its threshold.
@@ -115,7 +115,8 @@ class Predictor:
         (folder / MODEL_JSON).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         with open(folder / MODEL_NPZ, "wb") as fh:
             # float32 halves the shipped size; scores stay within 1e-5 of the trained model.
-            np.savez_compressed(fh, idf=self.idf, coef=self.coef.astype(np.float32), intercept=self.intercept)
+            # Stored uncompressed: inflating the archive took longer than reading it on every cold start.
+            np.savez(fh, idf=self.idf, coef=self.coef.astype(np.float32), intercept=self.intercept)
 
     @classmethod
     def load(cls, folder: Path) -> Predictor:
