@@ -82,21 +82,14 @@ def _analyse(text: str) -> tuple[TextAnalysis, bool]:
     from licenselens.model import Source
     from licenselens.pipeline import analyze_text
 
-    identified = identify_text(text)
     source = Source(path=None, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
-    analysis = analyze_text(text, source=source, identified=identified)
+    # The pipeline names the nearest known license from the text it has normalized for the analysis.
+    analysis = analyze_text(text, source=source, identify=True)
     result = TextAnalysis(analysis.identified, analysis.verdict, dict(analysis.freedoms), list(analysis.findings))
     variable = _variable_spans(text)
     spans = [(t.start, t.end) for t in analysis.terms] + [(f.start, f.end) for f in analysis.findings]
     shareable = bool(variable) and not any(a < e and s < b for a, b in spans for s, e in variable)
     return result, shareable
-
-
-def identify_text(text: str) -> Identified | None:
-    """The nearest known license of a text, or None when nothing is near enough."""
-    from licenselens.identify import best_match
-
-    return best_match(text)
 
 
 def _analyse_to_json(text: str) -> str:
