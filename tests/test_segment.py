@@ -296,6 +296,14 @@ def test_units_do_not_split_abbreviations_references_and_numbers():
     ]
 
 
+def test_units_do_not_split_dotted_initials():
+    text = "Export is governed by 15 C.F.R. Part 744 and the U.N. Charter. Second sentence.\n"
+    assert _unit_texts(text) == [
+        "Export is governed by 15 C.F.R. Part 744 and the U.N. Charter.",
+        "Second sentence.",
+    ]
+
+
 def test_units_split_paragraphs_lead_ins_and_skip_punctuation():
     text = "You agree not to:\n\n--\n\nuse it for war;\nuse it for spam.\n"
     assert _unit_texts(text) == ["You agree not to:", "use it for war;", "use it for spam."]

@@ -1020,6 +1020,7 @@ _LEADING_MARKER_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+_INITIALISM_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
 _HAS_WORD_RE = re.compile(r"\w")
 
 
@@ -1056,6 +1057,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True
     if len(word) == 1 and word.isalpha() and text[dot - 1].isupper():
         return True  # an initial: "John A. Smith", "U.S."
+    if _INITIALISM_RE.fullmatch(word):
+        return True  # dotted initials: "C.F.R.", "U.S.A.", "U.N."
     after = text[dot + 1 : dot + 3].lstrip()
     if word in ("no", "nos", "sec", "art") and after[:1].isdigit():
         return True
