@@ -8,7 +8,7 @@ and documents that copy each other's sentences under unrelated keys are merged
 into one family (``document_families``: a license built on GPL's sections, a
 model license built on RAIL's); a grouped k-fold over the families tests every document exactly once, with a
 model trained on the other folds only, with the settings of
-``licenselens.classify.train`` (thresholds 0.5; with ``--tune-thresholds``
+``licenselens.classify.train`` (thresholds 0.5, restriction kinds ``RESTRICTION_THRESHOLD``; with ``--tune-thresholds``
 they are tuned inside the training folds, never on the held-out ones). The high-precision phrasings
 of ``licenselens.classify.patterns`` are applied exactly as at run time.
 
@@ -20,7 +20,9 @@ Printed:
   least one ``restrict.*`` kind in its gold labels, the fraction of those
   kinds that the predictions find somewhere in that document (averaged over
   documents, and pooled), and the fraction of restricted documents where at
-  least one restriction is found.
+  least one restriction is found;
+- the other side of it: held-out documents with no ``restrict.*`` kind in
+  their gold labels where some restriction is predicted anyway.
 
 Measured on 7,663 units, 147 documents, 110 families, 5 grouped folds:
 
@@ -56,9 +58,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from licenselens.classify import normalized  # noqa: E402
-from licenselens.classify.train import document_families, family, featurize, fit, load_annotations  # noqa: E402
-from licenselens.taxonomy import RESTRICTIONS, TermKind  # noqa: E402
+from licenselens.classify import normalized
+from licenselens.classify.train import (
+    RESTRICTION_THRESHOLD,
+    document_families,
+    family,
+    featurize,
+    fit,
+    load_annotations,
+)
+from licenselens.taxonomy import RESTRICTIONS, TermKind
 
 
 def grouped_folds(docs: list[str], n_folds: int, families: dict[str, str] | None = None) -> list[np.ndarray]:
@@ -69,7 +78,7 @@ def grouped_folds(docs: list[str], n_folds: int, families: dict[str, str] | None
     return [test for _, test in GroupKFold(n_splits=n_folds).split(docs, groups=fams)]
 
 
-def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False) -> dict:
+def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False, restriction_threshold: float = RESTRICTION_THRESHOLD) -> dict:
     """Cross-validated predictions and the metrics of the module docstring."""
     examples = load_annotations(annotations)
     docs = [ex.doc for ex in examples]
@@ -84,7 +93,10 @@ def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False) -> dict
     for f, test in enumerate(grouped_folds(docs, n_folds, families)):
         test_set = set(test.tolist())
         train = [i for i in range(len(examples)) if i not in test_set]
-        model = fit([features[i] for i in train], [labels[i] for i in train], groups=[docs[i] for i in train], tune=tune)
+        model = fit(
+            [features[i] for i in train], [labels[i] for i in train], groups=[docs[i] for i in train], tune=tune,
+            restriction_threshold=restriction_threshold,
+        )
         predicted = model.predict([model.row(features[i]) for i in test], [texts[i] for i in test])
         for i, kinds_found in zip(test, predicted):
             for kind, _ in kinds_found:
@@ -111,9 +123,13 @@ def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False) -> dict
         by_doc[d].append(i)
     doc_recalls, found_total, gold_total, any_found, restricted_docs = [], 0, 0, 0, 0
     misses: dict[str, list[str]] = {}
+    false_alarms: dict[str, list[str]] = {}
     for d, idx in sorted(by_doc.items()):
         gold_kinds = {k for k in restriction_cols if gold[idx, k].any()}
         if not gold_kinds:
+            wrong = sorted(str(kinds[k]) for k in restriction_cols if pred[idx, k].any())
+            if wrong:
+                false_alarms[d] = wrong
             continue
         found = {k for k in gold_kinds if pred[idx, k].any()}
         restricted_docs += 1
@@ -136,6 +152,8 @@ def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False) -> dict
         "restricted_documents": restricted_docs,
         "restricted_documents_with_a_restriction_found": any_found / restricted_docs if restricted_docs else 0.0,
         "restriction_misses": misses,
+        "unrestricted_documents": len(by_doc) - restricted_docs,
+        "unrestricted_documents_with_a_false_restriction": false_alarms,
     }
 
 
@@ -171,10 +189,19 @@ def print_report(result: dict, out=sys.stdout) -> None:
         f"   ({result['restricted_documents']} restricted documents)",
         file=out,
     )
+    alarms = result["unrestricted_documents_with_a_false_restriction"]
+    print(
+        f"unrestricted documents with a false restriction: {len(alarms)} of {result['unrestricted_documents']}",
+        file=out,
+    )
     if result["restriction_misses"]:
         print("restriction kinds missed, by document:", file=out)
         for doc, missed in result["restriction_misses"].items():
             print(f"  {doc}: {', '.join(missed)}", file=out)
+    if alarms:
+        print("restriction kinds found in unrestricted documents:", file=out)
+        for doc, wrong in alarms.items():
+            print(f"  {doc}: {', '.join(wrong)}", file=out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,9 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--annotations", type=Path, default=ROOT / "corpora" / "annotations")
     parser.add_argument("--json", type=Path, help="also write the full result as JSON")
     parser.add_argument("--tune-thresholds", action="store_true", help="tune thresholds inside the training folds")
+    parser.add_argument(
+        "--restriction-threshold", type=float, default=RESTRICTION_THRESHOLD,
+        help=f"probability from which a restriction kind is predicted (default {RESTRICTION_THRESHOLD})",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    result = evaluate(args.annotations, args.folds, tune=args.tune_thresholds)
+    result = evaluate(args.annotations, args.folds, tune=args.tune_thresholds, restriction_threshold=args.restriction_threshold)
     print_report(result)
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if args.json:

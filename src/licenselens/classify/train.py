@@ -27,13 +27,17 @@ import numpy as np
 from licenselens.classify.cues import cue_finder
 from licenselens.classify.features import is_context_feature, unit_features, weigh
 from licenselens.classify.predictor import Predictor
-from licenselens.taxonomy import TermKind
+from licenselens.taxonomy import RESTRICTIONS, TermKind
 
 C = 64.0  # inverse regularisation strength of each per-kind model (weak: the features are sparse and specific)
 MIN_DF = 2  # a feature must occur in at least this many training units
 INNER_FOLDS = 4  # grouped folds inside the training documents for threshold tuning
 THRESHOLD_GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))  # 0.10 .. 0.90
 MIN_POSITIVES_TO_TUNE = 4
+# Restriction kinds are predicted from a lower probability: a missed restriction turns a verdict
+# wrong (a restricted license reported open), a false one is a finding a reader dismisses with its
+# cited clause in view. Measured with benchmarks/classifier_eval.py --restriction-threshold.
+RESTRICTION_THRESHOLD = 0.3
 UNTRAINED_INTERCEPT = -30.0  # a kind without training examples is never predicted
 RANDOM_STATE = 0
 # The dual formulation is ~10x faster here: more features than units, sparse rows.
@@ -190,6 +194,7 @@ def fit(
     groups: list[str] | None = None,
     tune: bool = False,
     c: float = C,
+    restriction_threshold: float = RESTRICTION_THRESHOLD,
 ) -> Predictor:
     """Fit one logistic model per kind; tune thresholds by grouped inner CV when ``groups`` is given."""
     from sklearn.linear_model import LogisticRegression
@@ -214,7 +219,7 @@ def fit(
             model.fit(x, y)
             coef[:, k] = model.coef_[0]
             intercept[k] = model.intercept_[0]
-    thresholds = np.full(len(kinds), 0.5)
+    thresholds = np.array([restriction_threshold if kind in RESTRICTIONS else 0.5 for kind in kinds])
     if tune and groups is not None:
         thresholds = tune_thresholds(features, labels, groups, c=c)
     meta = {
@@ -223,6 +228,7 @@ def fit(
             "units": n,
             "documents": len(set(groups)) if groups is not None else None,
             "C": c,
+            "restriction_threshold": restriction_threshold,
             "min_df": MIN_DF,
             **LOGISTIC,
             "positives": positives,
@@ -258,8 +264,7 @@ def tune_thresholds(
             f1 = 2 * tp / (pred.sum() + y.sum()) if (pred.sum() + y.sum()) else 0.0
             # Ties go to the threshold nearest 0.5.
             cand = (round(f1, 6), -abs(t - 0.5), t)
-            if cand > best:
-                best = cand
+            best = max(best, cand)
         thresholds[k] = best[2]
     return thresholds
 
