@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from licenselens import __version__
-from licenselens.cli import analyze, check, compat, diff, explain, identify, scan, schema, serve
+
+
+class _Subcommands(TyperGroup):
+    """The subcommands, each imported and built only when it runs (or when help lists them all)."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(app.subcommands)
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self.commands and cmd_name in app.subcommands:
+            from typer.main import get_command_from_info
+            from typer.models import CommandInfo
+
+            module, function = app.subcommands[cmd_name].split(":")
+            info = CommandInfo(name=cmd_name, callback=getattr(importlib.import_module(module), function))
+            self.add_command(get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                                   rich_markup_mode=app.rich_markup_mode))
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx, args):
+        if args and self.get_command(ctx, args[0]) is None:
+            # An unknown name: build them all, so that typer can suggest the nearest.
+            for name in app.subcommands:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
 
 class _CommandLine(typer.Typer):
     """The typer app, with usage errors on one line (like every other error) and exit 2."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cls=_Subcommands, **kwargs)
+        self.subcommands: dict[str, str] = {}
+
+    def subcommand(self, name: str, target: str) -> None:
+        """Register subcommand ``name``, the function ``target`` ('module:function'), imported when it runs."""
+        self.subcommands[name] = target
 
     def __call__(self, *args, **kwargs):
         from typer._click import exceptions as click_errors
@@ -58,12 +92,12 @@ def main(
 
 
 # One line per subcommand.
-app.command("analyze")(analyze.analyze)
-app.command("explain")(explain.explain)
-app.command("schema")(schema.schema)
-app.command("scan")(scan.scan)
-app.command("check")(check.check)
-app.command("identify")(identify.identify)
-app.command("compat")(compat.compat)
-app.command("diff")(diff.diff)
-app.command("serve")(serve.serve)
+app.subcommand("analyze", "licenselens.cli.analyze:analyze")
+app.subcommand("explain", "licenselens.cli.explain:explain")
+app.subcommand("schema", "licenselens.cli.schema:schema")
+app.subcommand("scan", "licenselens.cli.scan:scan")
+app.subcommand("check", "licenselens.cli.check:check")
+app.subcommand("identify", "licenselens.cli.identify:identify")
+app.subcommand("compat", "licenselens.cli.compat:compat")
+app.subcommand("diff", "licenselens.cli.diff:diff")
+app.subcommand("serve", "licenselens.cli.serve:serve")
