@@ -79,7 +79,7 @@ def main() -> int:
         return 2
 
     env = dict(os.environ, CI="true")
-    lens = [sys.executable, "-m", "licenselens.cli", "scan", "--python", args.python, "--jobs", args.jobs, "-f", "json"]
+    lens = [sys.executable, "-m", "licenselens", "scan", "--python", args.python, "--jobs", args.jobs, "-f", "json"]
     best: dict[str, float] = {}
     work = Path(tempfile.mkdtemp(prefix="scan-bench-"))
     report = work / "scan.json"
