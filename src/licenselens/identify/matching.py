@@ -194,7 +194,7 @@ def _region(index: ReferenceIndex, ref: int, qsh: np.ndarray, free: np.ndarray,
         dice = np.where(span > 0, 2 * hits / (np.maximum(span, 1) + len(ref_shingles)), -1.0)
     i, j = np.unravel_index(int(np.argmax(dice)), dice.shape)
     first, last = _dense_ends(mask, int(firsts[i]), int(lasts[j]))
-    region_shingles = np.unique(qsh[first : last + 1][free[first : last + 1]])
+    region_shingles = _unique(qsh[first : last + 1][free[first : last + 1]])
     hits = int(np.count_nonzero(_member(ref_shingles, region_shingles)))
     score = 2 * hits / (len(region_shingles) + len(ref_shingles))
     return Region(ref, first, last, hits, score)
@@ -263,6 +263,13 @@ def _similarity(a: list[int], b: list[int]) -> tuple[float, int, int]:
     return 2 * matched / max(1, len(a) + len(b)), matched, conflicts
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of a 1-D array, as ``np.unique`` (whose masked-array check
+    imports ``numpy.ma``, a cost on every cold start)."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+
+
 def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = True, tie_break: bool = True) -> TextMatch:
     """Find the references present in a tokenized text, region by region."""
     qsh = shingles(tokens.hashes)
@@ -273,7 +280,7 @@ def match_tokens(tokens: Tokens, index: ReferenceIndex, *, all_regions: bool = T
     regions: list[Region] = []
     main_candidates: list[Region] = []
     while free.any() and len(regions) < MAX_REGIONS:
-        unique = np.unique(qsh[free])
+        unique = _unique(qsh[free])
         hits = _hits_per_reference(index, unique)
         found = [r for r in (_region(index, c, qsh, free, membership) for c in _candidates(index, hits, len(unique))) if r]
         found = [r for r in found if r.score >= _threshold(index, r) * 0.8]
