@@ -158,10 +158,23 @@ def software(inbound: Profile, outbound: Profile) -> Outcome:
     if not inbound.grants:
         return Outcome(V.UNKNOWN, [f"no grant of rights found in the text of {i}: nothing to combine under"], cause="no-grant")
 
-    for kind, cause in ((TermKind.RESTRICT_NO_DERIVATIVES, "no-derivatives"), (TermKind.RESTRICT_NO_DISTRIBUTION, "no-distribution")):
-        if kind in inbound.restrictions and kind not in outbound.restrictions:
-            what = "derived or combined works" if cause == "no-derivatives" else "redistribution"
-            return Outcome(V.INCOMPATIBLE, [f"{i} forbids {what}: {inbound.restrictions[kind][0]}"], cause=cause)
+    forbids = [
+        (kind, cause, what)
+        for kind, cause, what in (
+            (TermKind.RESTRICT_NO_DERIVATIVES, "no-derivatives", "derived or combined works"),
+            (TermKind.RESTRICT_NO_DISTRIBUTION, "no-distribution", "redistribution"),
+        )
+        if kind in inbound.restrictions and kind not in outbound.restrictions
+    ]
+    if forbids:
+        reasons = [f"{i} forbids {what}: {inbound.restrictions[kind][0]}" for kind, _, what in forbids]
+        # The other restrictions a reader must also clear are listed with their clauses.
+        reasons += [
+            f"{i} also restricts {_restriction_label(kind)}: {cite}"
+            for kind, cite in _conflicting_restrictions(inbound, outbound)
+            if kind not in {k for k, _, _ in forbids}
+        ]
+        return Outcome(V.INCOMPATIBLE, reasons, cause=forbids[0][1])
 
     # An explicit permission to switch to (or combine with) the outbound license decides.
     for relicense in inbound.relicense:
