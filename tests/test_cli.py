@@ -360,3 +360,40 @@ def test_failed_write_keeps_the_previous_report_and_leaves_no_temporary_file(mil
     one_line_error(run("analyze", str(military), "--format", "json", "--output", str(out)), str(out), "no space left")
     assert out.read_text(encoding="utf-8") == "previous report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["LICENSE-military", "report.json"]
+
+
+# --- the process entry point ---------------------------------------------------
+
+
+def test_python_dash_m_licenselens_is_the_command_line(mit):
+    done = subprocess.run(
+        [sys.executable, "-m", "licenselens", "analyze", str(mit), "--quiet", "--no-cache"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("open")
+
+
+def test_importing_the_cli_imports_no_subcommand_until_it_runs():
+    code = (
+        "import sys, licenselens.cli\n"
+        "print(sorted(m for m in sys.modules if m.startswith('licenselens.cli.')))\n"
+        "print('licenselens.model' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split("\n")[:2] == ["[]", "False"], done.stdout + done.stderr
+
+
+def test_help_lists_every_subcommand_in_order():
+    result = run("--help")
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.startswith("  ")]
+    assert listed == ["analyze", "explain", "schema", "scan", "check", "identify", "compat", "diff", "serve"]
+
+
+def test_a_misspelt_subcommand_is_still_matched_to_the_nearest(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        app(["analize", "x"], prog_name="licenselens")
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No such command 'analize'. Did you mean 'analyze'?" in err
