@@ -9,7 +9,8 @@ In one run, on the same environment (100+ distributions):
   scancode  ``scancode --license -n 2`` over the same license files the scan read
          (copied to a temporary folder), when a ScanCode executable is given
 
-Each tool runs as a fresh process (interpreter start and imports included);
+Each tool runs as a fresh process (interpreter start and imports included;
+licenselens's modules byte-compiled first, as an install does);
 with ``--repeat N`` the fastest of N runs is kept, interleaved so that load on
 the machine hits every tool alike. Targets: cold <= 2x pip-licenses, cold >= 8x
 faster than ScanCode, warm faster than pip-licenses.
@@ -64,6 +65,7 @@ def main() -> int:
     parser.add_argument("--jobs", default="0", help="licenselens --jobs (0: one per CPU)")
     args = parser.parse_args()
 
+    from analyze_speed import byte_compile  # beside this script: compile as an install does
     from licenselens.scan.python_env import site_dirs_of_python
 
     sites = site_dirs_of_python(args.python)
@@ -78,6 +80,7 @@ def main() -> int:
         print("error: pip-licenses not found (install it beside --python or give --pip-licenses)", file=sys.stderr)
         return 2
 
+    byte_compile()
     env = dict(os.environ, CI="true")
     lens = [sys.executable, "-m", "licenselens", "scan", "--python", args.python, "--jobs", args.jobs, "-f", "json"]
     best: dict[str, float] = {}
