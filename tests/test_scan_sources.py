@@ -140,3 +140,14 @@ def test_front_matter_variants(card, declared_error):
         assert declared_error in matter.error
     else:
         assert matter.error is None
+
+
+def test_an_oversized_sbom_is_refused_for_its_size_not_as_invalid_json(monkeypatch):
+    import licenselens.scan.sbom as sbom
+
+    def too_large(path, limit):
+        raise ValueError(f"file too large (over {limit // (1024 * 1024)} MiB)")
+
+    monkeypatch.setattr(sbom, "read_small", too_large)
+    with pytest.raises(InputError, match=r"file too large \(over 256 MiB\)$"):
+        list(Sbom(FIXTURES / "sbom" / "app.cdx.json").collect())

@@ -29,11 +29,12 @@ made only of allowed licenses.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
+
+from packaging.utils import canonicalize_name
 
 from licenselens.errors import InputError
 from licenselens.model import (
@@ -62,7 +63,7 @@ class PolicyException:
 
     def covers(self, package: ScannedPackage, rule: str) -> bool:
         return (
-            _canonical(self.package) == _canonical(package.name)
+            canonicalize_name(self.package) == canonicalize_name(package.name)
             and (self.version is None or self.version == package.version)
             and (not self.rules or rule in self.rules)
         )
@@ -127,7 +128,8 @@ def load_policy(path: Path | str, *, base: Policy | None = None) -> Policy:
 
 
 def find_policy(folder: Path) -> Path | None:
-    """The policy that applies to a folder when none is given: licenselens.toml, then pyproject.toml."""
+    """The policy that applies to a folder when none is given: licenselens.toml (or the hidden
+    .licenselens.toml), then the [tool.licenselens] table of pyproject.toml."""
     for name in ("licenselens.toml", ".licenselens.toml"):
         if (folder / name).is_file():
             return folder / name
@@ -327,7 +329,3 @@ def _matches(name: str, patterns: tuple[str, ...]) -> bool:
         if fnmatchcase(lowered, p) or (" with " not in p and fnmatchcase(base, p)):
             return True
     return False
-
-
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from collections.abc import Iterator
 from email.parser import BytesHeaderParser
@@ -48,7 +47,9 @@ class PythonEnvironment(LicenseSource):
 
 def canonical_name(name: str) -> str:
     """PEP 503 normalized project name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    from packaging.utils import canonicalize_name
+
+    return str(canonicalize_name(name))
 
 
 def read_distribution(meta_dir: Path, source: str) -> Found:

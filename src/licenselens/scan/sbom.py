@@ -41,9 +41,13 @@ class Sbom(LicenseSource):
 
     def collect(self) -> Iterator[Found]:
         try:
-            document = json.loads(read_small(self.path, limit=256 * 1024 * 1024))
+            data = read_small(self.path, limit=256 * 1024 * 1024)
         except OSError as exc:
             raise InputError(str(self.path), reason_of(exc)) from None
+        except ValueError as exc:  # over the size limit
+            raise InputError(str(self.path), str(exc)) from None
+        try:
+            document = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InputError(str(self.path), f"invalid JSON ({str(exc).splitlines()[0]})") from None
         if not isinstance(document, dict):
