@@ -343,3 +343,12 @@ def test_licensee_changing_the_license_text_is_not_unilateral_change():
     from licenselens.classify.patterns import raised
 
     assert TermKind.RESTRICT_UNILATERAL_CHANGE not in raised("You may modify the text of this License for your own license.")
+
+
+def test_a_steward_publishing_new_versions_is_not_unilateral_change():
+    steward = "The Foundation may publish revised and/or new versions of this License from time to time."
+    assert TermKind.RESTRICT_UNILATERAL_CHANGE not in kinds_of(steward)
+    spirit = "Such new versions will be similar in spirit to the present version, but may differ in detail."
+    assert TermKind.RESTRICT_UNILATERAL_CHANGE not in kinds_of(spirit)
+    binding = "We may publish new versions of this Agreement, which bind you upon your continued use."
+    assert TermKind.RESTRICT_UNILATERAL_CHANGE in kinds_of(binding)

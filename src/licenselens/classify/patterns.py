@@ -9,7 +9,8 @@ evaluation (``benchmarks/classifier_eval.py``), so their effect is measured.
 ``VETOES`` work the other way for a kind the model over-predicts from a
 single word: a unit that explicitly *permits* commercial use, and limits
 nothing, is not a non-commercial restriction ("for any purpose, including
-commercial purposes"); and a plain permission to the licensee with nothing
+commercial purposes"); a steward's right to publish new versions of the
+license is no unilateral change of the copy received; and a plain permission to the licensee with nothing
 that limits, obliges, negates or excepts ("You may inspect, test and benchmark
 the Software") is not a purpose, study, modify or share restriction.
 """
@@ -79,6 +80,17 @@ VETOES: dict[TermKind, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
         re.compile(r"\b(?:not|no|only|solely|exclusively|except|unless|without)\b|n't\b", re.I),
+    ),
+    # A steward that may publish new versions of the license changes no copy already received
+    # ("The Free Software Foundation may publish revised and/or new versions of the GNU General
+    # Public License from time to time"), unless the unit says the new version binds you.
+    TermKind.RESTRICT_UNILATERAL_CHANGE: (
+        re.compile(
+            r"\b(?:publish|release|issue)\w* (?:revised|new|updated)(?: (?:and/or|and|or) (?:new|revised))? versions?(?: \([^)]{0,40}\))? of (?:this|the)\b"
+            r"|\bnew versions? (?:will|shall) be similar in spirit\b",
+            re.I,
+        ),
+        re.compile(r"\bbind\w*\b|\bappl(?:y|ies) to (?:you|your)\b|\bcontinued use\b|\bautomatically\b|\bsupersede\w*\b", re.I),
     ),
 }
 
