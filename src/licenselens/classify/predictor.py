@@ -49,6 +49,8 @@ class Predictor:
 
         self.index = {f: i for i, f in enumerate(self.vocabulary)}
         self.context_mask = [is_context_feature(f) for f in self.vocabulary]
+        # Plain floats: indexing a numpy array per feature made a numpy scalar each time.
+        self.idf_values = self.idf.tolist()
         # (unit text, lead-in) -> ((kind, confidence, params), ...): filled by ``classify``, per model.
         self.unit_memo: dict[tuple[str, str | None], tuple] = {}
 
@@ -56,7 +58,7 @@ class Predictor:
         """The weighted sparse row of one unit's feature strings."""
         from licenselens.classify.features import weigh
 
-        return weigh(features, self.index, self.idf, self.context_mask)
+        return weigh(features, self.index, self.idf_values, self.context_mask)
 
     def decision_function(self, rows: list[Row]) -> np.ndarray:
         """Linear scores (n_rows, n_kinds), as scikit-learn's ``decision_function``."""
