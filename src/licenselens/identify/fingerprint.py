@@ -71,34 +71,40 @@ def tokenize(text: str) -> Tokens:
     if len(lowered) != len(text):  # a few characters lower-case to two; keep offsets exact
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     skip = _copyright_spans(text)
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    # One C-level pass for the words and one for their offsets; the per-word loop below
+    # only runs when a copyright line or a respelled word needs it.
+    found = _WORD.findall(lowered)
+    spans = [m.span() for m in _WORD.finditer(lowered)]
     spelling = _SPELLING
+    if not skip and spelling.keys().isdisjoint(found):
+        starts = [a for a, _ in spans]
+        ends = [b for _, b in spans]
+        return Tokens(found, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64), word_hashes(found))
+    words: list[str] = []
+    starts = []
+    ends = []
     k = 0
-    for match in _WORD.finditer(lowered):
-        start = match.start()
+    for word, (start, end) in zip(found, spans):
         if skip:
             while k < len(skip) and skip[k][1] <= start:
                 k += 1
             if k < len(skip) and skip[k][0] <= start:
                 continue
-        word = match.group()
         if word in spelling:
             word = spelling[word]
             if not word:
                 continue
         words.append(word)
         starts.append(start)
-        ends.append(match.end())
+        ends.append(end)
     return Tokens(words, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64), word_hashes(words))
 
 
 def word_hashes(words: list[str]) -> np.ndarray:
     """A stable 64-bit hash of each word (the same in every process and release)."""
-    out = np.empty(len(words), dtype=np.uint64)
     cache = _hash_cache
-    for i, word in enumerate(words):
+    values = []
+    for word in words:
         value = cache.get(word)
         if value is None:
             data = word.encode()
@@ -106,8 +112,9 @@ def word_hashes(words: list[str]) -> np.ndarray:
             value = (((zlib.crc32(data) << 32) | zlib.adler32(data)) & ~1) | (1 if word.isdigit() else 0)
             if len(cache) < 500_000:
                 cache[word] = value
-        out[i] = value
-    return out
+        values.append(value)
+    # One conversion at the end: assigning element by element boxed every value through numpy.
+    return np.array(values, dtype=np.uint64)
 
 
 _P1 = np.uint64(0x9E3779B97F4A7C15)
