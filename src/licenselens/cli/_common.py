@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,6 +18,13 @@ from licenselens.errors import InputError
 F = TypeVar("F", bound=Callable[..., object])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class TextOrJson(StrEnum):
+    """The --format choices of a subcommand that writes for people or for programs, nothing else."""
+
+    TEXT = "text"
+    JSON = "json"
 
 
 def fail(message: str) -> typer.Exit:

@@ -9,17 +9,12 @@ from typing import Annotated
 
 import typer
 
-from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, emit, guarded
+from licenselens.cli._common import EXIT_FINDINGS, EXIT_OK, TextOrJson, emit, guarded
 
 
 class Integration(StrEnum):
     LIBRARY = "library"
     SNIPPET = "snippet"
-
-
-class CompatFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 class Use(StrEnum):
@@ -33,7 +28,7 @@ def compat(
     outbound: Annotated[str, typer.Option("--outbound", help="Outbound license: SPDX expression or license file.", show_default=False)],
     use: Annotated[Use, typer.Option("--use", help="software: combine code; model: release a model derived from the inbound model.")] = Use.SOFTWARE,
     integration: Annotated[Integration, typer.Option("--integration", help="library: kept in its own files or library; snippet: copied into the work's files.")] = Integration.LIBRARY,
-    format: Annotated[CompatFormat, typer.Option("--format", "-f", help="Output format.")] = CompatFormat.TEXT,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.TEXT,
     cache: Annotated[Path | None, typer.Option("--cache", help="Result cache database (default: in the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Analyse every license text afresh; read and write no cache.")] = False,
 ) -> None:
@@ -48,6 +43,6 @@ def compat(
 
     with open_cache(cache, enabled=not no_cache) or nullcontext() as store:
         result = run(list(inbound), outbound, use=use.value, integration=integration.value, cache=store)
-    emit(to_json(result) if format is CompatFormat.JSON else to_text(result, use=use.value))
+    emit(to_json(result) if format is TextOrJson.JSON else to_text(result, use=use.value))
     ok = result.verdict in (CompatVerdict.COMPATIBLE, CompatVerdict.CONDITIONAL)
     raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)

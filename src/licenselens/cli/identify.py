@@ -9,14 +9,9 @@ from typing import Annotated
 
 import typer
 
-from licenselens.cli._common import EXIT_OK, emit, guarded
+from licenselens.cli._common import EXIT_OK, TextOrJson, emit, guarded
 from licenselens.errors import InputError
 from licenselens.model import Identification, LicenseMatch
-
-
-class IdentifyFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 class ReferenceSet(StrEnum):
@@ -77,7 +72,7 @@ def render_text(result: Identification, source: str) -> str:
 @guarded
 def identify(
     file: Annotated[str, typer.Argument(help="License text file; '-' reads standard input.")] = "-",
-    format: Annotated[IdentifyFormat, typer.Option("--format", "-f", help="Output format.")] = IdentifyFormat.TEXT,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.TEXT,
     reference: Annotated[
         ReferenceSet,
         typer.Option("--reference", help="Reference texts: the curated corpus, or ScanCode's license database when installed."),
@@ -107,7 +102,7 @@ def identify(
         max_candidates=top,
         references_from=file if follow and file != "-" else None,
     )
-    if format is IdentifyFormat.JSON:
+    if format is TextOrJson.JSON:
         emit(result.model_dump_json(indent=2) + "\n")
     else:
         emit(render_text(result, source))
