@@ -309,6 +309,29 @@ def test_units_split_paragraphs_lead_ins_and_skip_punctuation():
     assert _unit_texts(text) == ["You agree not to:", "use it for war;", "use it for spam."]
 
 
+def test_units_split_a_list_written_inline_after_its_lead_in():
+    text = (
+        "You shall not: (a) reverse engineer the Software; (b) rent or lease it; or (c) remove any notices. "
+        "You shall (A) keep a copy; and (B) show it. Copyright (c) 2020 Example; see (d) below.\n"
+    )
+    assert _unit_texts(text) == [
+        "You shall not:",
+        "reverse engineer the Software;",
+        "rent or lease it; or",
+        "remove any notices.",
+        "You shall (A) keep a copy; and (B) show it.",
+        "Copyright (c) 2020 Example; see (d) below.",
+    ]
+
+
+def test_units_keep_a_spaced_dot_between_placeholders():
+    text = "A license for the [MAJOR] . [MINOR] version covers [MAJOR] . [MINOR + 1] as well. Next.\n"
+    assert _unit_texts(text) == [
+        "A license for the [MAJOR] . [MINOR] version covers [MAJOR] . [MINOR + 1] as well.",
+        "Next.",
+    ]
+
+
 def test_units_on_llama_clauses():
     by_id = _by_id(_segment(_llama("llama3_1-LICENSE.txt")))
     clause = by_id["1.b.i"]

@@ -1010,8 +1010,14 @@ _BOUNDARY_RE = re.compile(
     r"[.!?][\"'\u2019\u201d)\]*_]*(?=[ \t]*\n|\s+[\"'\u201c\u2018(\[*_]*[A-Z0-9])"
     r"|;(?=[ \t]*\n)"  # list items ending in ';' on their own lines
     r"|:(?=[ \t]*\n)"  # a lead-in before a list
+    # A list written inline: "You shall not: (a) rent it; (b) sublicense it; or (c) ..."; the lead-in
+    # ends before a first marker ((a), (1), (i), a), 1), i)), each item before the next marker.
+    r"|:(?=[ \t]+\(?[a1iAI]\)[ \t]+\S)"
+    r"|;(?:[ \t]+(?:and|or))?(?=[ \t]+\(?(?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)[ \t]+\S)"
     r"|\n[ \t]*\n"  # a paragraph break
 )
+# The marker that opens an inline list item, left out of the unit like a leading marker.
+_INLINE_MARKER_RE = re.compile(r"\(?(?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)[ \t]+")
 _LEADING_MARKER_RE = re.compile(
     r"[ \t]*(?:#{1,6}[ \t]+)?(?:[*_]{1,2})?"
     r"(?:(?:section|article|§)[ \t]*)?"
@@ -1037,13 +1043,24 @@ def units(clause: Clause) -> list[tuple[int, int]]:
     m = _LEADING_MARKER_RE.match(text)
     pos = m.end() if m else 0
     out: list[tuple[int, int]] = []
+    inline_list = False  # inside a list opened inline by a lead-in ("... not: (a) ...")
     for b in _BOUNDARY_RE.finditer(text, pos):
         end = b.end()
         ch = text[b.start()]
-        if ch == "." and _is_abbreviation(text, b.start()):
+        if ch == "." and (_is_abbreviation(text, b.start()) or _is_spaced_dot(text, b.start())):
             continue
+        inline = ch in ":;" and text[b.start() + 1 : b.start() + 2] not in ("\n", "\r")
+        if inline and ch == ";" and not inline_list:
+            continue  # "you shall (A) ...; and (B) ...": items with no lead-in stay one sentence
+        inline_list = inline or (inline_list and ch == ";")
         _add_unit(text, pos, end if ch != "\n" else b.start(), base, out)
         pos = end
+        if inline:
+            # An inline list item follows: skip its marker as the leading one is skipped.
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
+            marker = _INLINE_MARKER_RE.match(text, pos)
+            pos = marker.end() if marker else pos
     _add_unit(text, pos, len(text), base, out)
     return out
 
@@ -1063,6 +1080,11 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if word in ("no", "nos", "sec", "art") and after[:1].isdigit():
         return True
     return False
+
+
+def _is_spaced_dot(text: str, dot: int) -> bool:
+    """A dot set apart by blanks between placeholders ("[MAJOR] . [MINOR]") is not a sentence end."""
+    return text[dot - 1 : dot] in (" ", "\t") and text[dot + 1 : dot + 3] == " ["
 
 
 def _add_unit(text: str, s: int, e: int, base: int, out: list[tuple[int, int]]) -> None:
