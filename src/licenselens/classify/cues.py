@@ -237,6 +237,7 @@ def _expand(phrase: str) -> list[str]:
 
 def _english_tokenizer():
     """Build spaCy's English tokenizer directly, without the language registry's entry-point scan."""
+    from spacy.attrs import LOWER
     from spacy.lang.en import English
     from spacy.lang.lex_attrs import LEX_ATTRS
     from spacy.tokenizer import Tokenizer
@@ -247,8 +248,10 @@ def _english_tokenizer():
     # Units are tokenized lower-cased (see CueFinder.read), so the upper- and title-case
     # variants of the special cases ("Don't", "DON'T") are never needed: half the setup time.
     rules = {text: tokens for text, tokens in defaults.tokenizer_exceptions.items() if text == text.lower()}
-    # The base getters give every lexeme its LOWER, NORM, IS_* attributes, as spacy.blank does.
-    vocab = Vocab(lex_attr_getters={**LEX_ATTRS, **defaults.lex_attr_getters})
+    # Lexemes get only the attribute that is read: the matchers match on LOWER, features read the
+    # token text. Every other getter (NORM, SHAPE, IS_*, LIKE_NUM, ...) would run once per new word
+    # for nothing, and that is most of the tokenizer's time on a cold run.
+    vocab = Vocab(lex_attr_getters={LOWER: LEX_ATTRS[LOWER]})
     return Tokenizer(
         vocab,
         rules=rules,
