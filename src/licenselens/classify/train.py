@@ -40,8 +40,9 @@ MIN_POSITIVES_TO_TUNE = 4
 RESTRICTION_THRESHOLD = 0.3
 UNTRAINED_INTERCEPT = -30.0  # a kind without training examples is never predicted
 RANDOM_STATE = 0
-# The dual formulation is ~10x faster here: more features than units, sparse rows.
-LOGISTIC = {"class_weight": "balanced", "solver": "liblinear", "dual": True, "max_iter": 2000, "random_state": RANDOM_STATE}
+# The primal (trust-region Newton) solver: on 39,000 units the dual one needed over 1,000 passes
+# for the frequent kinds (30 s against 2 s for restrict.field-of-use).
+LOGISTIC = {"class_weight": "balanced", "solver": "liblinear", "dual": False, "max_iter": 2000, "random_state": RANDOM_STATE}
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
     (r"^mpl|^mozilla", "mpl"),
     (r"^epl|^eclipse", "epl"),
     (r"^elastic|^sspl|^server-side", "source-available"),
+    (r"^scilab", "scilab"),  # the French original and its English translation
     (r"^confluent|^commons-clause|^bsl-|^business-source|^fair-source|^fsl-", "source-available-commercial"),
 )
 
