@@ -1,6 +1,7 @@
 """Held-out evaluation of the term classifier, split by document family.
 
     .venv/bin/python benchmarks/classifier_eval.py [--folds 5] [--annotations DIR] [--json FILE] [--tune-thresholds]
+        [--restriction-threshold P] [--score-only FILE]
 
 Documents are grouped into families of near-duplicates (Llama, Gemma, Creative
 Commons, PolyForm, GNU, RAIL, ... see ``licenselens.classify.train.family``),
@@ -99,8 +100,16 @@ def grouped_folds(docs: list[str], n_folds: int, families: dict[str, str] | None
     return [test for _, test in GroupKFold(n_splits=n_folds).split(docs, groups=fams)]
 
 
-def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False, restriction_threshold: float = RESTRICTION_THRESHOLD) -> dict:
-    """Cross-validated predictions and the metrics of the module docstring."""
+def evaluate(
+    annotations: Path, n_folds: int = 5, *, tune: bool = False, restriction_threshold: float = RESTRICTION_THRESHOLD,
+    score_docs: set[str] | None = None,
+) -> dict:
+    """Cross-validated predictions and the metrics of the module docstring.
+
+    With ``score_docs``, every document is still predicted by a model trained on the other folds, but the
+    metrics count only the units of those documents (e.g. the documents of an earlier corpus, to see what
+    training on the later documents does for them).
+    """
     examples = load_annotations(annotations)
     docs = [ex.doc for ex in examples]
     labels = [ex.kinds for ex in examples]
@@ -125,6 +134,11 @@ def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False, restric
         for i in test:
             fold_of_doc[docs[i]] = f
         print(f"fold {f + 1}/{n_folds}: {len(test)} units, {len({docs[i] for i in test})} documents", file=sys.stderr)
+    n_units = len(examples)
+    if score_docs is not None:
+        keep = [i for i, d in enumerate(docs) if d in score_docs]
+        gold, pred, docs, n_units = gold[keep], pred[keep], [docs[i] for i in keep], len(keep)
+        families = {d: fam for d, fam in families.items() if d in score_docs}
 
     per_kind = {}
     for k, kind in enumerate(kinds):
@@ -161,7 +175,7 @@ def evaluate(annotations: Path, n_folds: int = 5, *, tune: bool = False, restric
         if found != gold_kinds:
             misses[d] = sorted(str(kinds[k]) for k in gold_kinds - found)
     return {
-        "units": len(examples),
+        "units": n_units,
         "documents": len(by_doc),
         "families": len(set(families.values())),
         "folds": n_folds,
@@ -232,12 +246,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the full result as JSON")
     parser.add_argument("--tune-thresholds", action="store_true", help="tune thresholds inside the training folds")
     parser.add_argument(
+        "--score-only", type=Path, metavar="FILE",
+        help="count only the documents listed in FILE (one key per line); all documents are still trained on",
+    )
+    parser.add_argument(
         "--restriction-threshold", type=float, default=RESTRICTION_THRESHOLD,
         help=f"probability from which a restriction kind is predicted (default {RESTRICTION_THRESHOLD})",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    result = evaluate(args.annotations, args.folds, tune=args.tune_thresholds, restriction_threshold=args.restriction_threshold)
+    score_docs = None
+    if args.score_only:
+        score_docs = {line.strip() for line in args.score_only.read_text(encoding="utf-8").splitlines() if line.strip()}
+    result = evaluate(
+        args.annotations, args.folds, tune=args.tune_thresholds, restriction_threshold=args.restriction_threshold,
+        score_docs=score_docs,
+    )
     print_report(result)
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if args.json:
