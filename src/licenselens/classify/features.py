@@ -25,6 +25,7 @@ by ``CONTEXT_WEIGHT``. The same code path serves training and run time.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter
 from functools import lru_cache
@@ -201,9 +202,17 @@ def _shape(text: str) -> list[str]:
     return feats
 
 
+CONTEXT_PREFIX = "x"  # every feature of the context block starts with it (``x:``, ``xc:``, ``xcn:``)
+
+
 def is_context_feature(feature: str) -> bool:
     """Whether ``feature`` belongs to the context block."""
-    return feature.startswith("x")
+    return feature.startswith(CONTEXT_PREFIX)
+
+
+def context_mask(vocabulary: list[str]) -> list[bool]:
+    """``is_context_feature`` of every feature, in order (a model has tens of thousands: one C-level pass)."""
+    return list(map(operator.methodcaller("startswith", CONTEXT_PREFIX), vocabulary))
 
 
 def weigh(features: list[str], index: dict[str, int], idf, context_mask) -> tuple[list[int], list[float]]:

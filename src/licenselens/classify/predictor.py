@@ -5,8 +5,9 @@
 - ``model.json``: format version, the taxonomy the model was trained for, the
   SHA-256 of the annotation corpus, the feature vocabulary (in column order),
   the kinds (in row order), per-kind decision thresholds and training settings;
-- ``model.npz``: ``idf`` (n_features), ``coef`` (n_features x n_kinds),
-  ``intercept`` (n_kinds); ``coef`` is stored as float32, the archive uncompressed (loaded without pickle).
+- ``idf.npy`` (n_features), ``coef.npy`` (n_features x n_kinds, float32), ``intercept.npy``
+  (n_kinds): plain NumPy arrays, memory-mapped at load (no pickle), so a cold process reads
+  only the coefficient rows of the features its texts contain.
 
 One binary logistic model per kind: probability = sigmoid(x . coef[:, k] + intercept[k]),
 the kind is predicted when the probability reaches its threshold.
@@ -25,9 +26,9 @@ from licenselens.taxonomy import TermKind
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MODEL_JSON = "model.json"
-MODEL_NPZ = "model.npz"
+MODEL_ARRAYS = ("idf", "coef", "intercept")  # each in ``<name>.npy`` beside model.json
 
 Row = tuple[list[int], list[float]]
 
@@ -45,10 +46,10 @@ class Predictor:
     meta: dict
 
     def __post_init__(self) -> None:
-        from licenselens.classify.features import is_context_feature
+        from licenselens.classify.features import context_mask
 
         self.index = {f: i for i, f in enumerate(self.vocabulary)}
-        self.context_mask = [is_context_feature(f) for f in self.vocabulary]
+        self.context_mask = context_mask(self.vocabulary)
         # Plain floats: indexing a numpy array per feature made a numpy scalar each time.
         self.idf_values = self.idf.tolist()
         # (unit text, lead-in) -> ((kind, confidence, params), ...): filled by ``classify``, per model.
@@ -115,10 +116,11 @@ class Predictor:
             vocabulary=self.vocabulary,
         )
         (folder / MODEL_JSON).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        with open(folder / MODEL_NPZ, "wb") as fh:
-            # float32 halves the shipped size; scores stay within 1e-5 of the trained model.
-            # Stored uncompressed: inflating the archive took longer than reading it on every cold start.
-            np.savez(fh, idf=self.idf, coef=self.coef.astype(np.float32), intercept=self.intercept)
+        # float32 halves the shipped size; scores stay within 1e-5 of the trained model.
+        arrays = {"idf": self.idf, "coef": np.asarray(self.coef, dtype=np.float32), "intercept": self.intercept}
+        for name in MODEL_ARRAYS:
+            np.save(folder / f"{name}.npy", arrays[name], allow_pickle=False)
+        (folder / "model.npz").unlink(missing_ok=True)  # the format-1 archive
 
     @classmethod
     def load(cls, folder: Path) -> Predictor:
@@ -131,8 +133,9 @@ class Predictor:
         kinds = [TermKind(k) for k in meta.pop("kinds")]
         vocabulary = meta.pop("vocabulary")
         thresholds = np.asarray(meta.pop("thresholds"), dtype=float)
-        with np.load(folder / MODEL_NPZ, allow_pickle=False) as arrays:
-            idf, coef, intercept = arrays["idf"], arrays["coef"].astype(np.float64), arrays["intercept"]
+        # The float32 coefficients stay float32: a row times the float64 weights is computed in
+        # float64 all the same, with the same result as converting them first.
+        idf, coef, intercept = (np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in MODEL_ARRAYS)
         if coef.shape != (len(vocabulary), len(kinds)) or idf.shape != (len(vocabulary),):
             raise ValueError(f"{folder}: classifier arrays do not match the vocabulary and kinds")
         return cls(kinds, vocabulary, idf, coef, intercept, thresholds, meta)

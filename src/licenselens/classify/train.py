@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from licenselens.classify.cues import cue_finder
-from licenselens.classify.features import is_context_feature, unit_features, weigh
+from licenselens.classify.features import context_mask, unit_features, weigh
 from licenselens.classify.predictor import Predictor
 from licenselens.taxonomy import RESTRICTIONS, TermKind
 
@@ -179,7 +179,7 @@ def _vectorize(features: list[list[str]], vocabulary: list[str], idf: np.ndarray
     from scipy.sparse import csr_matrix
 
     index = {f: i for i, f in enumerate(vocabulary)}
-    mask = [is_context_feature(f) for f in vocabulary]
+    mask = context_mask(vocabulary)
     indptr, indices, data = [0], [], []
     for feats in features:
         cols, vals = weigh(feats, index, idf, mask)
