@@ -307,6 +307,8 @@ def test_units_do_not_split_dotted_initials():
 def test_units_split_paragraphs_lead_ins_and_skip_punctuation():
     text = "You agree not to:\n\n--\n\nuse it for war;\nuse it for spam.\n"
     assert _unit_texts(text) == ["You agree not to:", "use it for war;", "use it for spam."]
+    text = "You agree not to:  \n\nuse it for war;  \nuse it for spam.\n"  # blanks before the line ends
+    assert _unit_texts(text) == ["You agree not to:", "use it for war;", "use it for spam."]
 
 
 def test_units_split_a_list_written_inline_after_its_lead_in():

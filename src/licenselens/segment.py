@@ -1016,6 +1016,7 @@ _BOUNDARY_RE = re.compile(
     r"|;(?:[ \t]+(?:and|or))?(?=[ \t]+\(?(?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)[ \t]+\S)"
     r"|\n[ \t]*\n"  # a paragraph break
 )
+_LINE_END_RE = re.compile(r"[ \t]*(?:\r?\n|$)")
 # The marker that opens an inline list item, left out of the unit like a leading marker.
 _INLINE_MARKER_RE = re.compile(r"\(?(?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)[ \t]+")
 _LEADING_MARKER_RE = re.compile(
@@ -1049,7 +1050,7 @@ def units(clause: Clause) -> list[tuple[int, int]]:
         ch = text[b.start()]
         if ch == "." and (_is_abbreviation(text, b.start()) or _is_spaced_dot(text, b.start())):
             continue
-        inline = ch in ":;" and text[b.start() + 1 : b.start() + 2] not in ("\n", "\r")
+        inline = ch in ":;" and not _LINE_END_RE.match(text, end)
         if inline and ch == ";" and not inline_list:
             continue  # "you shall (A) ...; and (B) ...": items with no lead-in stay one sentence
         inline_list = inline or (inline_list and ch == ";")
