@@ -140,7 +140,6 @@ def evaluate(
     gold = np.array([[k in lab for k in kinds] for lab in labels])
     pred = np.zeros_like(gold)
     families = document_families(examples)
-    fold_of_doc: dict[str, int] = {}
     for f, test in enumerate(grouped_folds(docs, n_folds, families, seed)):
         test_set = set(test.tolist())
         train = [i for i in range(len(examples)) if i not in test_set]
@@ -152,8 +151,6 @@ def evaluate(
         for i, kinds_found in zip(test, predicted):
             for kind, _ in kinds_found:
                 pred[i, kinds.index(kind)] = True
-        for i in test:
-            fold_of_doc[docs[i]] = f
         print(f"fold {f + 1}/{n_folds}: {len(test)} units, {len({docs[i] for i in test})} documents", file=sys.stderr)
     n_units = len(examples)
     if score_docs is not None:

@@ -1005,6 +1005,8 @@ _ABBREVIATIONS = frozenset(
     "e.g i.e etc inc ltd co corp llc no nos sec secs art arts para vs cf al approx fig u.s u.k e.u "
     "mr mrs ms dr st jr sr p pp vol ed eds resp viz incl esp govt dept".split()
 )
+# The marker of an item of a list written inline: "(a) ", "b) ", "(iv) ", "2) ".
+_INLINE_MARKER = r"\(?(?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)[ \t]+"
 _BOUNDARY_RE = re.compile(
     # A sentence end before a capital, a digit or a line end; quotes and Markdown emphasis may close it.
     r"[.!?][\"'\u2019\u201d)\]*_]*(?=[ \t]*\n|\s+[\"'\u201c\u2018(\[*_]*[A-Z0-9])"
@@ -1013,12 +1015,12 @@ _BOUNDARY_RE = re.compile(
     # A list written inline: "You shall not: (a) rent it; (b) sublicense it; or (c) ..."; the lead-in
     # ends before a first marker ((a), (1), (i), a), 1), i)), each item before the next marker.
     r"|:(?=[ \t]+\(?[a1iAI]\)[ \t]+\S)"
-    r"|;(?:[ \t]+(?:and|or))?(?=[ \t]+\(?(?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)[ \t]+\S)"
+    r"|;(?:[ \t]+(?:and|or))?(?=[ \t]+" + _INLINE_MARKER + r"\S)"
     r"|\n[ \t]*\n"  # a paragraph break
 )
 _LINE_END_RE = re.compile(r"[ \t]*(?:\r?\n|$)")
 # The marker that opens an inline list item, left out of the unit like a leading marker.
-_INLINE_MARKER_RE = re.compile(r"\(?(?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)[ \t]+")
+_INLINE_MARKER_RE = re.compile(_INLINE_MARKER)
 _LEADING_MARKER_RE = re.compile(
     r"[ \t]*(?:#{1,6}[ \t]+)?(?:[*_]{1,2})?"
     r"(?:(?:section|article|§)[ \t]*)?"

@@ -205,13 +205,8 @@ def _shape(text: str) -> list[str]:
 CONTEXT_PREFIX = "x"  # every feature of the context block starts with it (``x:``, ``xc:``, ``xcn:``)
 
 
-def is_context_feature(feature: str) -> bool:
-    """Whether ``feature`` belongs to the context block."""
-    return feature.startswith(CONTEXT_PREFIX)
-
-
 def context_mask(vocabulary: list[str]) -> list[bool]:
-    """``is_context_feature`` of every feature, in order (a model has tens of thousands: one C-level pass)."""
+    """Whether each feature belongs to the context block, in order (a model has tens of thousands: one C-level pass)."""
     return list(map(operator.methodcaller("startswith", CONTEXT_PREFIX), vocabulary))
 
 
