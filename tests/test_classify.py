@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,21 @@ def test_cues_find_deontic_phrases_and_negation_scope():
     use = cue_finder().read("You agree not to reverse engineer the Software.")
     reverse = next(c for c in use.cues if c.id == "reverse-engineer")
     assert reverse.negated
+
+
+def test_spacy_is_imported_without_its_cli_and_the_cli_still_loads_later():
+    # A fresh interpreter: in this one spaCy may already be imported by other tests.
+    probe = (
+        "import sys\n"
+        "from licenselens.classify.cues import cue_finder\n"
+        "cue_finder()\n"
+        "print('spacy.cli' in sys.modules, 'weasel' in sys.modules)\n"
+        "import spacy, spacy.cli\n"
+        "from spacy.cli.info import info\n"
+        "print(spacy.cli.info is info, callable(spacy.info))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True", "True"]
 
 
 # --- parameters ---------------------------------------------------------------

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from licenselens.classify.spacy_import import import_spacy
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
@@ -237,6 +239,7 @@ def _expand(phrase: str) -> list[str]:
 
 def _english_tokenizer():
     """Build spaCy's English tokenizer directly, without the language registry's entry-point scan."""
+    import_spacy()
     from spacy.attrs import LOWER
     from spacy.lang.en import English
     from spacy.lang.lex_attrs import LEX_ATTRS
@@ -267,6 +270,7 @@ class CueFinder:
     """The spaCy tokenizer and the cue matcher, built once per process."""
 
     def __init__(self) -> None:
+        import_spacy()
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.tokenizer = _english_tokenizer()

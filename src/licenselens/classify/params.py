@@ -112,9 +112,11 @@ def user_threshold(text: str) -> dict[str, Any]:
 
 @cache
 def _region_matcher():
-    from spacy.matcher import PhraseMatcher
-
     from licenselens.classify.cues import cue_finder
+    from licenselens.classify.spacy_import import import_spacy
+
+    import_spacy()
+    from spacy.matcher import PhraseMatcher
 
     finder = cue_finder()
     lower = PhraseMatcher(finder.vocab, attr="LOWER")
