@@ -33,7 +33,8 @@ from licenselens.segment import segment
 text = open({path!r}, encoding="utf-8").read()
 clauses = segment(normalize(text))
 t0 = time.perf_counter()
-import spacy
+from licenselens.classify.spacy_import import import_spacy
+import_spacy()
 t1 = time.perf_counter()
 from licenselens.classify.cues import cue_finder
 cue_finder()
