@@ -1,7 +1,7 @@
 """Held-out evaluation of the term classifier, split by document family.
 
     .venv/bin/python benchmarks/classifier_eval.py [--folds 5] [--annotations DIR] [--json FILE] [--tune-thresholds]
-        [--restriction-threshold P] [--score-only FILE] [--seed N]
+        [--restriction-threshold P] [--score-only FILE] [--seed N | --seeds 1,2,3]
 
 Documents are grouped into families of near-duplicates (Llama, Gemma, Creative
 Commons, PolyForm, GNU, RAIL, ... see ``licenselens.classify.train.family``),
@@ -121,21 +121,26 @@ def grouped_folds(docs: list[str], n_folds: int, families: dict[str, str] | None
     return [test for _, test in splitter.split(docs, groups=fams)]
 
 
+def prepare(annotations: Path) -> tuple[list, list[list[str]], list[str]]:
+    """The annotated examples, their feature strings and their normalized texts."""
+    examples = load_annotations(annotations)
+    return examples, featurize(examples), [normalized(ex.text) for ex in examples]
+
+
 def evaluate(
     annotations: Path, n_folds: int = 5, *, tune: bool = False, restriction_threshold: float = RESTRICTION_THRESHOLD,
-    score_docs: set[str] | None = None, seed: int = 0,
+    score_docs: set[str] | None = None, seed: int = 0, prepared: tuple | None = None,
 ) -> dict:
     """Cross-validated predictions and the metrics of the module docstring.
 
     With ``score_docs``, every document is still predicted by a model trained on the other folds, but the
     metrics count only the units of those documents (e.g. the documents of an earlier corpus, to see what
-    training on the later documents does for them).
+    training on the later documents does for them). ``prepared``: the output of ``prepare`` for these
+    annotations, to featurize them once for several evaluations.
     """
-    examples = load_annotations(annotations)
+    examples, features, texts = prepared if prepared is not None else prepare(annotations)
     docs = [ex.doc for ex in examples]
     labels = [ex.kinds for ex in examples]
-    features = featurize(examples)
-    texts = [normalized(ex.text) for ex in examples]
     kinds = list(TermKind)
     gold = np.array([[k in lab for k in kinds] for lab in labels])
     pred = np.zeros_like(gold)
@@ -257,6 +262,34 @@ def print_report(result: dict, out=sys.stdout) -> None:
             print(f"  {doc}: {', '.join(wrong)}", file=out)
 
 
+def headline(result: dict) -> str:
+    """The headline numbers of one evaluation on one line."""
+    return (
+        f"macro-F1 {result['macro_f1']:.3f}, micro-F1 {result['micro_f1']:.3f}, "
+        f"restriction recall {result['restriction_recall_per_document']:.3f} "
+        f"(pooled {result['restriction_recall_pooled']:.3f}), "
+        f"found {result['restricted_documents_with_a_restriction_found']:.3f}, "
+        f"false {len(result['unrestricted_documents_with_a_false_restriction'])} of {result['unrestricted_documents']}"
+    )
+
+
+def print_spread(results: list[dict], out=sys.stdout) -> None:
+    """Mean, minimum and maximum of the headline numbers over repeated evaluations."""
+    measures = {
+        "macro-F1": lambda r: r["macro_f1"],
+        "micro-F1": lambda r: r["micro_f1"],
+        "restriction recall (mean)": lambda r: r["restriction_recall_per_document"],
+        "restriction recall (pooled)": lambda r: r["restriction_recall_pooled"],
+        "restricted documents with one found": lambda r: r["restricted_documents_with_a_restriction_found"],
+        "unrestricted documents, false": lambda r: float(len(r["unrestricted_documents_with_a_false_restriction"])),
+    }
+    print(f"over {len(results)} dealings of the families into folds: mean (min - max)", file=out)
+    for label, get in measures.items():
+        values = [get(r) for r in results]
+        digits = 0 if label.endswith("false") else 3
+        print(f"  {label:38} {np.mean(values):.{digits}f} ({min(values):.{digits}f} - {max(values):.{digits}f})", file=out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
@@ -272,16 +305,33 @@ def main(argv: list[str] | None = None) -> int:
         "--restriction-threshold", type=float, default=RESTRICTION_THRESHOLD,
         help=f"probability from which a restriction kind is predicted (default {RESTRICTION_THRESHOLD})",
     )
+    parser.add_argument(
+        "--seeds", type=str, metavar="LIST",
+        help="repeat the evaluation with each of these fold seeds (e.g. 0,1,2,3,4) and print the spread",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     score_docs = None
     if args.score_only:
         score_docs = {line.strip() for line in args.score_only.read_text(encoding="utf-8").splitlines() if line.strip()}
-    result = evaluate(
-        args.annotations, args.folds, tune=args.tune_thresholds, restriction_threshold=args.restriction_threshold,
-        score_docs=score_docs, seed=args.seed,
-    )
-    print_report(result)
+    if args.seeds:
+        seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
+        prepared = prepare(args.annotations)
+        results = []
+        for seed in seeds:
+            results.append(evaluate(
+                args.annotations, args.folds, tune=args.tune_thresholds,
+                restriction_threshold=args.restriction_threshold, score_docs=score_docs, seed=seed, prepared=prepared,
+            ))
+            print(f"seed {seed}: {headline(results[-1])}", flush=True)
+        print_spread(results)
+        result = {"seeds": seeds, "results": results}
+    else:
+        result = evaluate(
+            args.annotations, args.folds, tune=args.tune_thresholds, restriction_threshold=args.restriction_threshold,
+            score_docs=score_docs, seed=args.seed,
+        )
+        print_report(result)
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
