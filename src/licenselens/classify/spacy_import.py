@@ -2,7 +2,7 @@
 
 ``import spacy`` runs ``from .cli.info import info``, and ``spacy.cli`` imports
 every spaCy command with their dependencies (weasel, httpx, requests, jinja2, the
-project and download commands): about a quarter of spaCy's import time, for code
+project and download commands): a quarter to a third of spaCy's import time, for code
 licenselens never runs. While spaCy itself is imported, ``spacy.cli.info`` is
 served by a placeholder whose ``info`` loads the real function on first call;
 the placeholder leaves ``sys.modules`` right after, so any later
