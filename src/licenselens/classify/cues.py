@@ -270,10 +270,9 @@ class CueFinder:
     """The spaCy tokenizer and the cue matcher, built once per process."""
 
     def __init__(self) -> None:
-        import_spacy()
+        self.tokenizer = _english_tokenizer()  # imports spaCy first
         from spacy.matcher import Matcher, PhraseMatcher
 
-        self.tokenizer = _english_tokenizer()
         self.vocab = self.tokenizer.vocab
         # Literal phrases go to the hash-based PhraseMatcher; only patterns with
         # alternatives or optional tokens need the (slower) token Matcher.

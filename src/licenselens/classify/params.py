@@ -113,12 +113,10 @@ def user_threshold(text: str) -> dict[str, Any]:
 @cache
 def _region_matcher():
     from licenselens.classify.cues import cue_finder
-    from licenselens.classify.spacy_import import import_spacy
 
-    import_spacy()
+    finder = cue_finder()  # imports spaCy first
     from spacy.matcher import PhraseMatcher
 
-    finder = cue_finder()
     lower = PhraseMatcher(finder.vocab, attr="LOWER")
     exact = PhraseMatcher(finder.vocab, attr="ORTH")
     for name, canonical in REGIONS.items():
