@@ -352,13 +352,15 @@ class _Runner:
             for sha in shas:
                 yield sha, _analyse_to_json(texts[sha])
             return
+        # Longest first, one text at a time: the time of a text grows with its length, and a long
+        # text handed out last would keep one worker busy while the others wait.
+        shas = sorted(shas, key=lambda s: len(texts[s]), reverse=True)
         if self.pool is None:
-            # Warm this process on the first text, so forked workers inherit loaded models.
-            first, shas = shas[0], shas[1:]
+            # Warm this process on the shortest text, so forked workers inherit loaded models.
+            first, shas = shas[-1], shas[:-1]
             yield first, _analyse_to_json(texts[first])
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_fork_context())
-        chunk = max(1, len(shas) // (self.workers * 4))
-        yield from zip(shas, self.pool.map(_analyse_to_json, [texts[s] for s in shas], chunksize=chunk))
+        yield from zip(shas, self.pool.map(_analyse_to_json, [texts[s] for s in shas]))
 
 
 def _fork_context():
